@@ -46,10 +46,12 @@ export interface CliSpec {
   /** The flag may be given several times; values accumulate into a list (`-b a -b b`). */
   readonly repeat?: boolean;
   /**
-   * For a switch whose setting is not a boolean: the value a bare flag stores (gunicorn's bare
-   * `--proxy-protocol` means `auto`).
+   * What a switch, or a bare flag with {@link CliSpec.optionalValue}, stores: `false` for a negative switch such
+   * as `--no-sendfile`, `'auto'` for gunicorn's bare `--proxy-protocol`. Switches store `true` by default.
    */
-  readonly constValue?: string;
+  readonly constValue?: string | boolean;
+  /** The flag's value may be left out (`--proxy-protocol` alone stores {@link CliSpec.constValue}). */
+  readonly optionalValue?: boolean;
 }
 
 /** One setting, as declared in `settings/*.ts`. */
@@ -64,7 +66,7 @@ export interface SettingSpec<N extends string = string, T = unknown> {
   /** Environment variable that supplies the default (`WEB_CONCURRENCY`, `PORT`), documented in the reference. */
   readonly env?: string;
   /** Default value, or a function of the environment that computes it (never of other settings). */
-  readonly default: T | ((env: NodeJS.ProcessEnv) => T);
+  readonly default: NoInfer<T> | ((env: NodeJS.ProcessEnv) => NoInfer<T>);
   /** How the default reads in `--help` and the reference when it is computed. */
   readonly defaultText?: string;
   readonly validate: Validator<T>;

@@ -107,8 +107,9 @@ export const octal: Validator<number> = (raw) => {
   if (typeof raw === 'string') {
     const v = raw.trim();
     let n = Number.NaN;
-    if (/^0o?[0-7]+$/i.test(v)) n = Number.parseInt(v.replace(/^0o?/i, '') || '0', 8);
-    else if (/^0x[0-9a-f]+$/i.test(v)) n = Number.parseInt(v, 16);
+    // A leading 0 means octal, as in gunicorn, so `0999` is an error rather than decimal 999.
+    if (/^0x[0-9a-f]+$/i.test(v)) n = Number.parseInt(v, 16);
+    else if (/^0o?\d+$/i.test(v)) n = /^0o?[0-7]+$/i.test(v) ? Number.parseInt(v.replace(/^0o?/i, '') || '0', 8) : n;
     else if (/^\d+$/.test(v)) n = Number.parseInt(v, 10);
     if (Number.isInteger(n) && n >= 0 && n <= 0o7777) return n;
   }
