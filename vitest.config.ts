@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// One root run over every workspace project. Integration tests start real processes, so they run in forks
-// and each file gets generous time; no test asserts on timing.
+// One root run over every workspace project; each package/app declares its own project (name, include,
+// timeouts) in its vitest.config.ts. Integration tests start real processes, so projects use forks.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*'],
+    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'bench/vitest.config.ts'],
   },
 });
