@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // timeouts) in its vitest.config.ts. Integration tests start real processes, so projects use forks.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'bench/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts'],
   },
 });

@@ -14,12 +14,13 @@ const statsdHost = defineSetting({
   default: null,
   validate: nullable(statsdAddress),
   typeText: 'string | null',
-  summary: 'The StatsD server to send metrics to, as HOST:PORT or unix://PATH.',
+  summary: 'The StatsD server to send metrics to, as HOST:PORT (UDP).',
   description: [
     "Turns on gunicorn's StatsD metrics: `requests` and `request.status.<code>` counters, `request.duration`",
     'timings, the `workers` gauge and `log.<level>` counters, with the same names as gunicorn so existing',
-    'dashboards keep working. `HOST:PORT` sends UDP datagrams (`HOST` alone uses port 8125); `unix://PATH`',
-    'names a unix datagram socket. Sending never blocks or fails a request.',
+    "dashboards keep working. `HOST:PORT` sends UDP datagrams (`HOST` alone uses port 8125). gunicorn's",
+    "`unix://PATH` form is refused: Node's dgram module has no unix datagram sockets. Sending never blocks or",
+    'fails a request.',
   ].join('\n'),
 });
 

@@ -5,6 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseStatsdHost } from '../metrics/statsd.js';
 import { parseAddress } from '../sockets/address.js';
 import { SettingValueError, type Validator } from './types.js';
 
@@ -86,17 +87,18 @@ export const tcpHostPort: Validator<string> = (raw) => {
   return v;
 };
 
-/** A StatsD target: `HOST[:PORT]` (port 8125 when left out) or `unix://PATH`, gunicorn's forms. */
+/**
+ * A StatsD target, `HOST[:PORT]` (port 8125 when left out), checked by the StatsD client's own parser so the
+ * setting accepts exactly what the client can send to. Node's dgram is UDP-only, so `unix://` is refused here.
+ */
 export const statsdAddress: Validator<string> = (raw) => {
-  if (typeof raw !== 'string') return fail(`expected HOST:PORT or unix://PATH, got ${show(raw)}`);
-  const v = raw.trim();
-  if (v.startsWith('unix:')) {
-    if (v.replace(/^unix:(\/\/)?/, '') === '') return fail(`${JSON.stringify(v)} names no socket path`);
-    return v;
+  if (typeof raw !== 'string') return fail(`expected HOST:PORT, got ${show(raw)}`);
+  try {
+    parseStatsdHost(raw);
+  } catch (err) {
+    return fail((err as Error).message);
   }
-  if (v === '' || v.startsWith('fd://')) return fail(`expected HOST:PORT or unix://PATH, got ${show(raw)}`);
-  parseAddress(v);
-  return v;
+  return raw.trim();
 };
 
 /** A syslog target: `udp://HOST:PORT`, `tcp://HOST:PORT`, or `unix://PATH[#stream|#dgram]`. */
