@@ -51,6 +51,10 @@ export const ERROR_CODES = {
     summary: 'A listening address could not be bound after retrying (in use, permission denied, bad path).',
   },
   TGUN_ERR_PIDFILE: { exit: EXIT.config, summary: 'The pidfile names a live process, or cannot be written.' },
+  TGUN_ERR_CONTROL_SOCKET: {
+    exit: EXIT.config,
+    summary: 'The control socket path is taken by a live arbiter, is not a socket, or belongs to another user.',
+  },
 } as const;
 
 /** One of the registered codes. */

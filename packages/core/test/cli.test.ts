@@ -119,5 +119,7 @@ describe('--check-config and --print-config', () => {
     expect(line('keepAlive')).toMatch(/= 7\s+\(TGUN_CMD_ARGS\)$/);
     expect(line('workers')).toMatch(/= 1\s+\(.*withapp\/tgun\.config\.mjs\)$/);
     expect(line('backlog')).toMatch(/= 2048\s+\(default\)$/);
+    expect(line('umask')).toMatch(/= 0o000\s+\(default\)$/);
+    expect(line('controlSocketMode')).toMatch(/= 0o600\s+\(default\)$/);
   });
 });

@@ -1,6 +1,7 @@
 /** `tgun --help`, generated from the settings registry and grouped by section. */
 import { SETTINGS } from '../settings/registry.js';
 import { SECTIONS, type SettingSpec } from '../settings/types.js';
+import { octal } from '../settings/validators.js';
 import { META_FLAGS } from './parse.js';
 
 function flagText(s: SettingSpec): string {
@@ -17,7 +18,7 @@ function defaultText(s: SettingSpec): string {
   if (d === null || d === undefined || d === '' || (Array.isArray(d) && d.length === 0)) return '';
   if (typeof d === 'function') return '';
   if (Array.isArray(d)) return d.join(',');
-  if (s.typeText === 'octal' && typeof d === 'number') return `0o${d.toString(8)}`;
+  if (s.validate === octal && typeof d === 'number') return `0o${d.toString(8)}`;
   return String(d);
 }
 

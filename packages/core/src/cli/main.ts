@@ -31,6 +31,7 @@ async function check(loaded: LoadedConfig, appUri: string): Promise<number> {
 
 /** Runs the command with `argv` (without node and script) and resolves to the exit status. */
 export async function run(argv: readonly string[], inputs?: Partial<ConfigInputs>): Promise<number> {
+  if (argv[0] === 'ctl') return (await import('./ctl/main.js')).runCtl(argv.slice(1));
   const quick = parseCommandLine(argv, originOf('cli'));
   if (quick.help) {
     process.stdout.write(renderHelp(VERSION));

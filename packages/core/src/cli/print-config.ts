@@ -2,10 +2,11 @@
 import type { Origin } from '../config/problems.js';
 import { SETTINGS, type TgunConfig } from '../settings/registry.js';
 import type { SettingSpec } from '../settings/types.js';
+import { octal } from '../settings/validators.js';
 
 function show(value: unknown, spec: SettingSpec, isDefault: boolean): string {
   if (typeof value === 'function') return isDefault ? '<default>' : `<function ${value.name || 'anonymous'}>`;
-  if (spec.typeText === 'octal' && typeof value === 'number') return `0o${value.toString(8).padStart(3, '0')}`;
+  if (spec.validate === octal && typeof value === 'number') return `0o${value.toString(8).padStart(3, '0')}`;
   return JSON.stringify(value) ?? 'undefined';
 }
 

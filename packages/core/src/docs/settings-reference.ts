@@ -5,12 +5,13 @@
 import { GUNICORN_ONLY } from '../settings/gunicorn-only.js';
 import { SETTINGS } from '../settings/registry.js';
 import { SECTIONS, type SettingSpec } from '../settings/types.js';
+import { octal } from '../settings/validators.js';
 
 function defaultCell(s: SettingSpec): string {
   if (s.defaultText) return s.defaultText;
   const d = s.default;
   if (typeof d === 'function') return s.section === 'Server Hooks' ? 'no-op' : '(computed)';
-  if (s.typeText === 'octal' && typeof d === 'number') return `\`0o${d.toString(8)}\``;
+  if (s.validate === octal && typeof d === 'number') return `\`0o${d.toString(8)}\``;
   return `\`${JSON.stringify(d)}\``;
 }
 
