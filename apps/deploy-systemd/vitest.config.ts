@@ -1,0 +1,13 @@
+import { defineProject } from 'vitest/config';
+
+// The test starts tgun through systemd-socket-activate on a shared, noisy machine: forks, generous time, and no test
+// asserts on timing.
+export default defineProject({
+  test: {
+    name: 'deploy-systemd',
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
