@@ -1,0 +1,111 @@
+/**
+ * The boot sequence of a worker, gunicorn's `init_process` order: configuration → `Booting worker` →
+ * `postFork` → privilege drop → load the app → `postWorkerInit` → listen on the inherited sockets → report
+ * booted. A failure before the end exits 4 when the app could not be loaded and 3 for anything else, which
+ * makes the arbiter halt instead of respawning forever.
+ */
+import type { ServedApp } from '../adapter.js';
+import { loadApp } from '../app/load.js';
+import { loadConfig } from '../config/load.js';
+import type { BootedMessage, InitMessage, RetiringMessage } from '../ipc/messages.js';
+import { formatLine } from '../logging/format.js';
+import { createErrorLog, type ErrorLog } from '../logging/logger.js';
+import { capConnections } from './connections.js';
+import { WORKER_EXIT } from './exit-codes.js';
+import { dropPrivileges } from './privileges.js';
+import { guardListener, instrumentServer, type RequestState, requestPath } from './requests.js';
+import { type Serving, serve } from './serve.js';
+import type { SignalActions } from './signals.js';
+import { createStop, exitWorker, type StopKind } from './stop.js';
+import { tell } from './tell.js';
+import { arbiterViewInWorker, selfView } from './view.js';
+
+/**
+ * Logs why boot failed and exits with `code` (the arbiter turns 3/4 into a halt). The worker has not run
+ * `workerExit`, so it does not claim to: the arbiter runs the hook for it when it reaps the worker.
+ */
+function bootFailure(log: ErrorLog | null, message: string, err: unknown, code: number): Promise<never> {
+  if (log) log.exception(message, err);
+  else process.stderr.write(formatLine('error', `${message}\n${err instanceof Error ? err.message : String(err)}`));
+  process.exit(code);
+}
+
+/** Runs the boot sequence; on success the worker is serving and `actions` drive its shutdown. */
+export async function bootWorker(
+  init: InitMessage,
+  actions: SignalActions,
+  counters: { requests: number; booted: boolean },
+): Promise<void> {
+  const loaded = await loadConfig(init.inputs);
+  if (!loaded.ok)
+    return bootFailure(null, 'Worker could not load the configuration', loaded.message, WORKER_EXIT.bootFailed);
+  const config = loaded.config;
+  let log: ErrorLog;
+  try {
+    log = createErrorLog({ target: config.errorLog, level: config.logLevel, cwd: config.chdir });
+  } catch (err) {
+    return bootFailure(null, `Worker could not open the error log ${config.errorLog}`, err, WORKER_EXIT.bootFailed);
+  }
+  actions.reopen = () => log.reopen();
+  actions.ignored = (sig) => log.debug(`worker: ${sig} ignored.`);
+  log.info(`Booting worker with pid: ${process.pid}`);
+
+  const maxRequests = init.maxRequests > 0 ? init.maxRequests : Number.POSITIVE_INFINITY;
+  const view = selfView(init, counters, maxRequests, log);
+  const server = arbiterViewInWorker(init, config, log);
+  let stop: (kind: StopKind) => void = () => exitWorker(WORKER_EXIT.ok);
+  // The same object the heartbeat reads, so the count needs no accessor on the request path.
+  const state: RequestState = Object.assign(counters, {
+    maxRequests,
+    draining: false,
+    onLimit() {
+      log.info('Autorestarting worker after current request.');
+      const msg: RetiringMessage = { t: 'retiring', reason: 'max-requests' };
+      tell(msg);
+      setImmediate(() => stop('graceful'));
+    },
+  });
+
+  let app: ServedApp;
+  let serving: Serving;
+  try {
+    await config.postFork(server, view);
+    dropPrivileges({ user: config.user, group: config.group, initgroups: config.initgroups });
+  } catch (err) {
+    return bootFailure(log, 'Exception in worker process', err, WORKER_EXIT.bootFailed);
+  }
+  try {
+    app = await loadApp(init.appUri, { cwd: config.chdir });
+    await app.ready?.();
+  } catch (err) {
+    return bootFailure(log, `Failed to load application ${init.appUri}`, err, WORKER_EXIT.appLoadFailed);
+  }
+  try {
+    // Before the first accept, as gunicorn's post_worker_init runs before its serving loop.
+    await config.postWorkerInit(view);
+    const opts = { backlog: config.backlog, keepAliveMs: config.keepAlive * 1000 };
+    serving = await serve(app, init.listeners, opts, {
+      wrap: (listener) => requestPath(state, view, config, log, guardListener(listener, log)),
+      instrument: (http) => instrumentServer(http, state, view, config, log),
+    });
+    capConnections(serving.listening, config.workerConnections, log);
+  } catch (err) {
+    return bootFailure(log, 'Exception in worker process', err, WORKER_EXIT.bootFailed);
+  }
+
+  stop = createStop({ config, log, view, server, state, app, serving });
+  actions.graceful = () => stop('graceful');
+  actions.quick = () => stop('quick');
+  actions.abort = () => stop('abort');
+  actions.orphaned = () => {
+    log.info(`Parent changed, shutting down: <Worker ${process.pid}>`);
+    stop('graceful');
+  };
+  actions.crash = (err) => {
+    log.exception(`Unhandled error in worker (pid: ${process.pid}); draining and exiting`, err);
+    stop('crash');
+  };
+  counters.booted = true;
+  const booted: BootedMessage = { t: 'booted' };
+  tell(booted);
+}

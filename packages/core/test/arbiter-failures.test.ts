@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { request } from '../src/testing/http.js';
+import { startLoad } from '../src/testing/load.js';
+import { noLeftovers, spawnTgun } from '../src/testing/spawn-tgun.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const APP = join(FIXTURES, 'pid-app.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'tgun-failures-'));
+const marks: string[] = [];
+
+afterAll(async () => {
+  await noLeftovers(marks);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+const count = (text: string, re: RegExp) => text.match(new RegExp(re, 'g'))?.length ?? 0;
+
+describe('worker failures', () => {
+  it('a worker killed with SIGKILL under load is replaced; only its own connections fail', async () => {
+    await using tgun = await spawnTgun(['-w', '2', '-b', '127.0.0.1:0', APP]);
+    marks.push(tgun.mark);
+    await until('2 workers', () => tgun.workerPids().length === 2);
+    const concurrency = 6;
+    const load = startLoad(tgun.url, { concurrency });
+    await until('traffic', () => load.stats.ok > 100);
+    const [victim] = tgun.workerPids() as [number];
+    tgun.signal('SIGKILL', victim);
+    await tgun.waitForLog(new RegExp(`Worker \\(pid:${victim}\\) was sent SIGKILL! Perhaps out of memory\\?`));
+    await until('replacement', () => tgun.workerPids().length === 2 && !tgun.workerPids().includes(victim));
+    const served = load.stats.ok;
+    await until('traffic after the kill', () => load.stats.ok > served + 100);
+    const stats = await load.stop();
+    // Each loop has at most one request in flight, so at most `concurrency` can die with the worker.
+    expect(stats.failed).toBeLessThanOrEqual(concurrency);
+    expect(stats.ok + stats.failed).toBe(stats.sent);
+  });
+
+  it('a worker with a blocked event loop is aborted, killed after --timeout, and replaced', async () => {
+    await using tgun = await spawnTgun(['-w', '1', '-b', '127.0.0.1:0', '-t', '1', join(FIXTURES, 'blocking-app.mjs')]);
+    marks.push(tgun.mark);
+    const [blocked] = tgun.workerPids() as [number];
+    const hung = request(tgun.url, '/block').then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await tgun.waitForLog(new RegExp(`\\[CRITICAL\\] WORKER TIMEOUT \\(pid:${blocked}\\)`));
+    await tgun.waitForLog(new RegExp(`Worker \\(pid:${blocked}\\) was sent SIGKILL!`));
+    expect(await hung).toBe('cut');
+    await until('replacement', () => tgun.workerPids().length === 1 && tgun.workerPids()[0] !== blocked);
+    const res = await request(tgun.url, '/');
+    expect(res.status).toBe(200);
+    expect(Number(res.body)).not.toBe(blocked);
+  });
+});
+
+describe('boot failures halt the arbiter', () => {
+  it('a crash on import exits with the app-load code (4) without a respawn loop', async () => {
+    const tgun = await spawnTgun(['-w', '2', '-b', '127.0.0.1:0', join(FIXTURES, 'crash-on-import.mjs')], {
+      wait: 'none',
+    });
+    marks.push(tgun.mark);
+    expect(await tgun.exited).toEqual({ code: 4, signal: null });
+    const logs = tgun.logs();
+    expect(logs).toContain('crash-on-import fixture: this module cannot be loaded');
+    expect(logs).toMatch(/Worker \(pid:\d+\) exited with code 4\./);
+    expect(logs).toMatch(/Shutting down: Master\n.*\[ERROR\] Reason: App failed to load\./);
+    expect(count(logs, /Booting worker with pid/)).toBeLessThanOrEqual(2);
+  });
+
+  it('a worker that cannot boot exits with code 3', async () => {
+    const tgun = await spawnTgun(
+      ['-w', '1', '-b', '127.0.0.1:0', '-c', join(FIXTURES, 'failing-hook.config.mjs'), APP],
+      { wait: 'none' },
+    );
+    marks.push(tgun.mark);
+    expect(await tgun.exited).toEqual({ code: 3, signal: null });
+    expect(tgun.logs()).toContain('postFork refuses');
+    expect(tgun.logs()).toContain('Reason: Worker failed to boot.');
+  });
+
+  it('--preload loads a working app in the master first, then serves from workers', async () => {
+    await using tgun = await spawnTgun(['--preload', '-w', '2', '-b', '127.0.0.1:0', APP]);
+    marks.push(tgun.mark);
+    const res = await request(tgun.url);
+    expect(res.status).toBe(200);
+    expect(tgun.workerPids()).toContain(Number(res.body));
+  });
+
+  it('--preload fails a broken app in the master, before any worker starts', async () => {
+    const tgun = await spawnTgun(['--preload', '-b', '127.0.0.1:0', join(FIXTURES, 'crash-on-import.mjs')], {
+      wait: 'none',
+    });
+    marks.push(tgun.mark);
+    expect(await tgun.exited).toEqual({ code: 4, signal: null });
+    expect(tgun.logs()).not.toContain('Booting worker');
+    expect(tgun.logs()).not.toContain('Listening at');
+    expect(tgun.logs()).toContain('Reason: App failed to load.');
+  });
+
+  it('an address in use is retried, then the arbiter exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const tgun = await spawnTgun(['-b', `127.0.0.1:${port}`, APP], { wait: 'none' });
+      marks.push(tgun.mark);
+      expect(await tgun.exited).toEqual({ code: 1, signal: null });
+      const logs = tgun.logs();
+      expect(count(logs, new RegExp(`Connection in use: 127\\.0\\.0\\.1:${port}`))).toBe(5);
+      expect(logs).toContain(`Can't connect to http://127.0.0.1:${port}`);
+      expect(logs).not.toContain('Booting worker');
+    } finally {
+      blocker.close();
+    }
+  });
+});
