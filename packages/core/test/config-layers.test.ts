@@ -138,6 +138,20 @@ describe('config files', () => {
     expect(viaEnv.config.workers).toBe(7);
   });
 
+  it("evaluates the arbiter's snapshot instead of the disk when given one (what workers do)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tgun-cfg-'));
+    const path = join(dir, 'tgun.config.mjs');
+    writeFileSync(path, 'export const workers = 2;\n');
+    const first = ok(await load([], { cwd: dir }));
+    expect(first.configSource).toBe('export const workers = 2;\n');
+    writeFileSync(path, 'export const workers = ;\n'); // broken on disk after the arbiter loaded it
+    const worker = ok(
+      await loadConfig({ argv: [], env: {}, cwd: dir, configSnapshot: { path, source: first.configSource ?? '' } }),
+    );
+    expect(worker.config.workers).toBe(2);
+    expect((await load([], { cwd: dir })).ok).toBe(false);
+  });
+
   it('re-reads the file on every load (what a HUP relies on)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tgun-cfg-'));
     writeFileSync(join(dir, 'tgun.config.mjs'), 'export const workers = 2;\n');

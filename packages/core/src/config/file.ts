@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createJiti } from 'jiti';
 
 /** File names tried, in order, when no `-c` is given. */
 export const CONFIG_FILE_NAMES = [
@@ -41,28 +40,47 @@ export class ConfigFileError extends Error {
 /** The settings a config file exports, as written (validation comes later). */
 export type FileValues = Record<string, unknown>;
 
-/** Reads `path` and returns its settings; throws {@link ConfigFileError}. */
-export async function readConfigFile(path: string): Promise<FileValues> {
-  if (!existsSync(path)) throw new ConfigFileError(`config file ${path} does not exist`);
+/** A config file's settings and the exact text they were evaluated from. */
+export interface ConfigFileRead {
+  readonly values: FileValues;
+  readonly source: string;
+}
+
+/**
+ * Evaluates the config file at `path` and returns its settings; throws {@link ConfigFileError}. With `source`,
+ * that text is evaluated as the file instead of reading the disk: workers evaluate the arbiter's snapshot, so a
+ * file edited (or broken) after the arbiter loaded it cannot change what a respawned worker runs.
+ */
+export async function readConfigFile(path: string, source?: string): Promise<ConfigFileRead> {
+  let text = source;
+  if (text === undefined) {
+    if (!existsSync(path)) throw new ConfigFileError(`config file ${path} does not exist`);
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new ConfigFileError(`failed to read config file ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
   if (path.endsWith('.json')) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(readFileSync(path, 'utf8'));
+      parsed = JSON.parse(text);
     } catch (err) {
       throw new ConfigFileError(`failed to read config file ${path}: ${(err as Error).message}`, { cause: err });
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new ConfigFileError(`config file ${path} must contain a JSON object`);
     }
-    return parsed as FileValues;
+    return { values: parsed as FileValues, source: text };
   }
   let ns: Record<string, unknown>;
   try {
-    // evalModule transpiles and evaluates the source itself: `jiti.import` hands plain ESM to Node's loader,
+    // Imported on demand: jiti adds ~13 MB to a process, and an arbiter without a JS config file never needs it.
+    const { createJiti } = await import('jiti');
+    // evalModule transpiles and evaluates the text itself: `jiti.import` hands plain ESM to Node's loader,
     // whose cache would keep serving the first version of the file after a HUP.
     const jiti = createJiti(path, { moduleCache: false, fsCache: false, interopDefault: false });
-    const source = readFileSync(path, 'utf8');
-    ns = (await jiti.evalModule(source, { filename: path, async: true, forceTranspile: true })) as Record<
+    ns = (await jiti.evalModule(text, { filename: path, async: true, forceTranspile: true })) as Record<
       string,
       unknown
     >;
@@ -70,7 +88,7 @@ export async function readConfigFile(path: string): Promise<FileValues> {
     const reason = err instanceof Error ? err.message : String(err);
     throw new ConfigFileError(`failed to read config file ${path}: ${reason}`, { cause: err });
   }
-  return mergeExports(ns, path);
+  return { values: mergeExports(ns, path), source: text };
 }
 
 /**

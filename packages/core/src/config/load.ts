@@ -18,6 +18,11 @@ export interface ConfigInputs {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The directory the command was started in; relative paths on the command line resolve against it. */
   readonly cwd: string;
+  /**
+   * The config file's text as the arbiter evaluated it. Workers pass it back so they run exactly the arbiter's
+   * configuration even if the file on disk changed or broke since (a HUP takes a fresh snapshot).
+   */
+  readonly configSnapshot?: { readonly path: string; readonly source: string };
 }
 
 /** The framework layer an adapter supplies, with the adapter's name for `--print-config`. */
@@ -34,6 +39,8 @@ export interface LoadedConfig {
   /** `MODULE[:VARIABLE]` from the command line, `TGUN_CMD_ARGS` or the config file's `app`. */
   readonly appUri: string | null;
   readonly configFile: string | null;
+  /** The config file's text that was evaluated (null without a file): what {@link ConfigInputs.configSnapshot} carries. */
+  readonly configSource: string | null;
 }
 
 /** A configuration that could not be loaded: one message listing every problem. */
@@ -91,10 +98,12 @@ export async function loadConfig(inputs: ConfigInputs, framework?: FrameworkLaye
   const explicit = pick('config');
   const configFile = typeof explicit === 'string' ? resolve(inputs.cwd, explicit) : findConfigFile(baseDir);
   let fileValues: FileValues = {};
+  let configSource: string | null = null;
   const fileOrigin = originOf('file', configFile ?? undefined);
   if (configFile) {
     try {
-      fileValues = await readConfigFile(configFile);
+      const snapshot = inputs.configSnapshot?.path === configFile ? inputs.configSnapshot.source : undefined;
+      ({ values: fileValues, source: configSource } = await readConfigFile(configFile, snapshot));
     } catch (err) {
       if (!(err instanceof ConfigFileError)) throw err;
       problems.push({ origin: fileOrigin, message: err.message, ...(err.detail ? { detail: err.detail } : {}) });
@@ -125,5 +134,5 @@ export async function loadConfig(inputs: ConfigInputs, framework?: FrameworkLaye
   const chdir = origins.chdir?.layer === 'default' ? inputs.cwd : resolve(inputs.cwd, resolved.config.chdir);
   const config = { ...resolved.config, chdir, config: configFile } as TgunConfig;
   if (configFile && origins.config?.layer === 'default') origins.config = fileOrigin;
-  return { ok: true, config, origins, appUri: appUri ?? null, configFile };
+  return { ok: true, config, origins, appUri: appUri ?? null, configFile, configSource };
 }
