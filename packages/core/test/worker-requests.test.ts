@@ -73,7 +73,7 @@ describe('worker request handling', () => {
     expect(stats.pids.size).toBeGreaterThanOrEqual(4);
   });
 
-  it('--worker-connections caps the connections one worker holds', async () => {
+  it('--worker-connections: a connection over the cap waits for room instead of being refused', async () => {
     await using tgun = await spawnTgun(['-w', '1', '--worker-connections', '2', '-b', '127.0.0.1:0', APP]);
     marks.push(tgun.mark);
     const results = await Promise.all(
@@ -84,8 +84,8 @@ describe('worker request handling', () => {
         ),
       ),
     );
-    expect(results.filter((r) => r === 200)).toHaveLength(2);
-    expect(results.filter((r) => r === 'refused')).toHaveLength(1);
+    // The worker stops accepting at 2; the third connection waits in the backlog and is served after.
+    expect(results).toEqual([200, 200, 200]);
     expect((await request(tgun.url)).status).toBe(200);
   });
 
@@ -119,5 +119,23 @@ describe('worker request handling', () => {
     agent.destroy();
     tgun.signal('SIGTERM');
     expect(await tgun.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("applies --keep-alive to an app's own server when the user set it", async () => {
+    await using tgun = await spawnTgun([
+      '-w',
+      '1',
+      '--keep-alive',
+      '4',
+      '-b',
+      '127.0.0.1:0',
+      join(FIXTURES, 'server-app.mjs'),
+    ]);
+    marks.push(tgun.mark);
+    const agent = new Agent({ keepAlive: true });
+    const res = await request(tgun.url, '/', { agent });
+    agent.destroy();
+    expect(res.headers['x-served-by']).toBe('own-server');
+    expect(res.headers['keep-alive']).toBe('timeout=4');
   });
 });

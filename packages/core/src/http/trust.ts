@@ -105,12 +105,17 @@ export function isTrustedPeer(matcher: AddressMatcher, socket: Socket): boolean 
   return isUnixPeer(socket);
 }
 
-/** `true` when `socket` was accepted by a server listening on a unix-socket path. */
+/** `true` when `socket` was accepted by a server listening on a unix socket. */
 export function isUnixPeer(socket: Socket): boolean {
-  // `server` is set by net.Server on every accepted socket; a pipe server's address() is its path.
+  // A destroyed TCP socket also loses its remote address; it is no peer to trust.
+  if (socket.destroyed) return false;
+  // `server` is set by net.Server on every accepted socket. A pipe server's address() is its path, or null when
+  // it listens on an inherited fd (Node cannot name it) — which is how every tgun worker listens. A TCP server
+  // on an inherited fd still reports { address, port }.
   const server = (socket as Socket & { server?: { address(): unknown } }).server;
   if (server === undefined || typeof server.address !== 'function') return false;
-  return typeof server.address() === 'string';
+  const address = server.address();
+  return typeof address === 'string' || address === null;
 }
 
 /** gunicorn's default `secure_scheme_headers`: header name → the value that means "the client used https". */

@@ -4,6 +4,8 @@
  * heartbeat, so the serving path never touches IPC.
  */
 import type { ConfigInputs } from '../config/load.js';
+import type { WorkerStatsSample } from '../control/stats.js';
+import type { WorkerSnapshot } from '../metrics/prometheus.js';
 
 /** One listening socket as a worker inherits it: the fd number in the worker and its display name. */
 export interface InheritedListener {
@@ -46,10 +48,17 @@ export type ToWorker = InitMessage | StopMessage;
 export interface BootedMessage {
   readonly t: 'booted';
 }
-/** Liveness, sent from the worker's event loop, with the requests served so far. */
+/**
+ * Liveness, sent from the worker's event loop, with the requests served so far. At most once a second
+ * (every `beatsPerSample(heartbeatMs)` beats) it also carries `stats` and `metrics`; other beats omit both.
+ */
 export interface HeartbeatMessage {
   readonly t: 'hb';
   readonly requests: number;
+  /** Process sample for `tgun ctl workers` (requests, in-flight, rss, cpu); check with `isWorkerStatsSample`. */
+  readonly stats?: WorkerStatsSample;
+  /** This worker's Prometheus snapshot (cumulative totals by status, latency histogram, in-flight, rss, pid). */
+  readonly metrics?: WorkerSnapshot;
 }
 /** The worker will exit on its own soon (max-requests); the arbiter may start its replacement now. */
 export interface RetiringMessage {

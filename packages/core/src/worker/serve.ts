@@ -3,23 +3,42 @@
  * socket, owned by tgun (so tgun's keep-alive applies). A server-owning app listens with its own server on
  * the first socket (keeping its options and `upgrade` listeners); further sockets hand their connections to
  * that same server.
+ *
+ * Given the configuration (`config` and `log`), tgun's servers run the full HTTP pipeline (`pipeline.ts`:
+ * limits, proxy trust, TLS, access log, StatsD, stats); an app's own server only gets the observing half.
  */
 import { createServer as createHttpServer, Server as HttpServer, type RequestListener } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { ServedApp } from '../adapter.js';
+import type { Origin } from '../config/problems.js';
 import type { InheritedListener } from '../ipc/messages.js';
+import type { Logger } from '../logging/types.js';
+import type { TgunConfig } from '../settings/registry.js';
+import { createPipeline, type HttpPipeline } from './pipeline.js';
+import { countingListener } from './response-end.js';
 
 /** How the servers are set up. */
 export interface ServeOptions {
   readonly backlog: number;
   /** tgun's `keepAlive`, in ms, for the servers tgun creates. */
   readonly keepAliveMs: number;
+  /** The worker's configuration; with `log`, turns on the HTTP pipeline. */
+  readonly config?: TgunConfig;
+  /** The worker's error log, for the pipeline's warnings. */
+  readonly log?: Logger;
+  /**
+   * Where each setting came from. An app-owned server keeps its own keep-alive timeout unless `keepAlive` was
+   * set in a file, the environment or on the command line.
+   */
+  readonly origins?: Readonly<Record<string, Origin>>;
 }
 
 /** What serving produced. */
 export interface Serving {
   /** Every server listening on an inherited fd (drain closes these). */
   readonly listening: NetServer[];
+  /** The HTTP pipeline, when the configuration was given. */
+  readonly pipeline?: HttpPipeline;
 }
 
 /** How requests reach the app: the full request path for tgun's servers, an instrumenter for an app's own. */
@@ -42,6 +61,17 @@ function listenOnFd(server: NetServer, fd: number, backlog: number): Promise<voi
   });
 }
 
+function userSet(origins: Readonly<Record<string, Origin>> | undefined, name: string): boolean {
+  const layer = origins?.[name]?.layer;
+  return layer === 'file' || layer === 'env' || layer === 'cli';
+}
+
+/** tgun's keepAlive on an app's server; 0 means one request per connection, as for tgun's own servers. */
+function applyKeepAlive(server: HttpServer, ms: number): void {
+  if (ms > 0) server.keepAliveTimeout = Math.round(ms);
+  else server.maxRequestsPerSocket = 1;
+}
+
 /** Starts listening on every inherited socket; rejects if any listen fails. */
 export async function serve(
   app: ServedApp,
@@ -49,19 +79,30 @@ export async function serve(
   opts: ServeOptions,
   wiring: RequestWiring,
 ): Promise<Serving> {
-  const out: Serving = { listening: [] };
+  const pipeline = opts.config && opts.log ? await createPipeline(opts.config, opts.log) : undefined;
+  const out: Serving = { listening: [], ...(pipeline ? { pipeline } : {}) };
   if (app.kind === 'listener') {
     const listener = wiring.wrap(app.listener);
     for (const l of listeners) {
-      const server = createHttpServer(listener);
-      server.keepAliveTimeout = opts.keepAliveMs;
+      let server: NetServer;
+      if (pipeline) server = pipeline.acceptor(pipeline.createServer(listener));
+      else {
+        const plain = createHttpServer(countingListener(listener));
+        plain.keepAliveTimeout = opts.keepAliveMs;
+        server = plain;
+      }
       await listenOnFd(server, l.fd, opts.backlog);
       out.listening.push(server);
     }
     return out;
   }
   const main = app.server;
-  if (main instanceof HttpServer) wiring.instrument(main);
+  if (main instanceof HttpServer) {
+    wiring.instrument(main);
+    if (pipeline) pipeline.observe(main);
+    else main.prependListener('request', countingListener());
+    if (userSet(opts.origins, 'keepAlive')) applyKeepAlive(main, opts.keepAliveMs);
+  }
   const [first, ...rest] = listeners;
   if (first) {
     if (app.listen)

@@ -20,6 +20,21 @@ export interface SignalActions {
   ignored(signal: NodeJS.Signals): void;
 }
 
+const reopeners: (() => void)[] = [];
+
+/**
+ * Adds something USR1 reopens besides the error log (the access log). Registered by the parts that own the
+ * files, so the boot sequence need not know about them.
+ */
+export function onReopen(reopen: () => void): void {
+  reopeners.push(reopen);
+}
+
+/** Reopens everything registered with {@link onReopen} (what USR1 does after reopening the error log). */
+export function reopenFiles(): void {
+  for (const reopen of reopeners) reopen();
+}
+
 /** Installs the worker's signal listeners and returns the mutable actions they call. */
 export function installWorkerSignals(initial: SignalActions): SignalActions {
   const actions: SignalActions = { ...initial };
@@ -27,7 +42,10 @@ export function installWorkerSignals(initial: SignalActions): SignalActions {
   process.on('SIGINT', () => actions.quick());
   process.on('SIGQUIT', () => actions.quick());
   process.on('SIGABRT', () => actions.abort());
-  process.on('SIGUSR1', () => actions.reopen());
+  process.on('SIGUSR1', () => {
+    actions.reopen();
+    reopenFiles();
+  });
   process.on('disconnect', () => actions.orphaned());
   process.on('uncaughtException', (err) => actions.crash(err));
   for (const sig of ['SIGHUP', 'SIGUSR2', 'SIGWINCH'] as const) process.on(sig, () => actions.ignored(sig));

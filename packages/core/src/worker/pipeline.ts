@@ -1,0 +1,164 @@
+/**
+ * The worker's HTTP pipeline, built once from the configuration: the `http.Server`/`https.Server` options
+ * and limits, the per-request guard (`http-guard.ts`), and the sinks every finished response feeds
+ * (`response-end.ts`: in-flight and Prometheus counters, StatsD, the access log).
+ *
+ * tgun's own servers get all of it. An app's own server (Fastify) keeps its options and listeners, so it only
+ * gets the observing half: counters, StatsD and the access log.
+ */
+import {
+  createServer as createHttpServer,
+  type RequestListener,
+  type Server as HttpServer,
+  STATUS_CODES,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as NetServer, Socket } from 'node:net';
+import { applyServerLimits, clientErrorStatus, type HttpServerLimits, httpServerLimits } from '../http/limits.js';
+import { buildTlsOptions } from '../http/tls.js';
+import { compileAllowIps, compileSchemeHeaders } from '../http/trust.js';
+import type { Logger } from '../logging/types.js';
+import { createStatsd, type StatsdClient } from '../metrics/statsd.js';
+import type { TgunConfig } from '../settings/registry.js';
+import { type AccessLog, openAccessLog } from './access-log.js';
+import { createGuard, guardRequest, type RequestGuard } from './http-guard.js';
+import { markScheme, markStart, responseEnd } from './response-end.js';
+import { plainAnswer } from './plain-answer.js';
+import { proxyFront } from './proxy-accept.js';
+import { onReopen } from './signals.js';
+
+/** A built pipeline. */
+export interface HttpPipeline {
+  readonly limits: HttpServerLimits;
+  /** Whether tgun serves HTTPS (certfile and keyfile set). */
+  readonly tls: boolean;
+  /** Creates one of tgun's servers around `listener` (the app behind the request path). */
+  createServer(listener: RequestListener): HttpServer;
+  /**
+   * What listens for `server`: the server itself, or with `proxyProtocol` on, a PROXY-header reader that
+   * hands each connection on to it.
+   */
+  acceptor(server: HttpServer): NetServer;
+  /** Puts the observing half in front of an app-owned server's listeners. */
+  observe(server: HttpServer): void;
+  /** Closes the access log and the StatsD socket. */
+  close(): void;
+}
+
+type Answerable = Socket & { _httpMessage?: { headersSent?: boolean } | null };
+
+function peer(socket: Socket): string {
+  return socket.remoteAddress ?? 'unix';
+}
+
+/** Node's `clientError` (malformed head, header overflow, slow client): answer gunicorn's status, then drop. */
+function clientErrorHandler(log: Logger) {
+  return (err: Error & { code?: string }, socket: Socket) => {
+    const answer = clientErrorStatus(err);
+    if (answer !== undefined) {
+      if (answer.status === 408) log.debug(`Request timeout from ip=${peer(socket)}`);
+      else log.warning(`Invalid request from ip=${peer(socket)}: ${err.message}`);
+      const s = socket as Answerable;
+      // Only when no response has started on this connection, as Node's own handler does.
+      if (s.writable && !s._httpMessage?.headersSent) s.write(plainAnswer(answer.status, answer.reason));
+    }
+    socket.destroy();
+  };
+}
+
+async function startStatsd(config: TgunConfig, log: Logger): Promise<StatsdClient | null> {
+  if (!config.statsdHost) return null;
+  let reported = false;
+  return createStatsd({
+    host: config.statsdHost,
+    prefix: config.statsdPrefix,
+    tags: config.dogstatsdTags,
+    onError: (err) => {
+      if (reported) return;
+      reported = true;
+      log.warning(`StatsD: ${err.message} (further StatsD errors are not logged)`);
+    },
+  });
+}
+
+function tlsOptions(config: TgunConfig) {
+  if (!config.certfile || !config.keyfile) return undefined;
+  return config.sslContext(config, () => buildTlsOptions(config) ?? {});
+}
+
+/** Builds the pipeline; throws with a clear message when the access log or TLS files cannot be used. */
+export async function createPipeline(config: TgunConfig, log: Logger): Promise<HttpPipeline> {
+  const limits = httpServerLimits(config);
+  const guard: RequestGuard = createGuard({
+    limits: limits.limits,
+    headerMap: config.headerMap,
+    forwarderHeaders: new Set(config.forwarderHeaders.map((h) => h.toLowerCase())),
+    trust: compileAllowIps(config.forwardedAllowIps),
+    schemeHeaders: compileSchemeHeaders(config.secureSchemeHeaders),
+  });
+  const tls = tlsOptions(config);
+  const accessLog: AccessLog | null =
+    config.accessLog === null || config.accessLog === ''
+      ? null
+      : openAccessLog({ target: config.accessLog, format: config.accessLogFormat, cwd: config.chdir, log });
+  if (accessLog !== null) onReopen(() => accessLog.reopen());
+  const statsd = await startStatsd(config, log);
+  const closed = responseEnd(accessLog, statsd);
+  const scheme = tls === undefined ? 'http' : 'https';
+  const keepAlive = limits.keepAlive;
+  const headersTimeout = limits.serverOptions.headersTimeout ?? 60_000;
+
+  const front =
+    (listener: RequestListener): RequestListener =>
+    (req, res) => {
+      markStart(res);
+      res.on('close', closed);
+      if (!keepAlive) res.shouldKeepAlive = false;
+      const verdict = guardRequest(guard, req, scheme);
+      if (typeof verdict === 'object') {
+        log.warning(`Invalid request from ip=${peer(req.socket)}: ${verdict.message}`);
+        res.shouldKeepAlive = false;
+        // The reason phrase only: the log message quotes client input, which is not echoed back.
+        const body = `${STATUS_CODES[verdict.status] ?? 'Bad Request'}\n`;
+        res.writeHead(verdict.status, {
+          connection: 'close',
+          'content-type': 'text/plain',
+          'content-length': body.length,
+        });
+        res.end(body);
+        return;
+      }
+      markScheme(res, verdict);
+      listener(req, res);
+    };
+
+  return {
+    limits,
+    tls: tls !== undefined,
+    createServer(listener) {
+      const handler = front(listener);
+      const server: HttpServer =
+        tls === undefined
+          ? createHttpServer(limits.serverOptions, handler)
+          : (createHttpsServer({ ...limits.serverOptions, ...tls }, handler) as unknown as HttpServer);
+      applyServerLimits(server, limits);
+      server.on('clientError', clientErrorHandler(log));
+      return server;
+    },
+    acceptor(server) {
+      if (config.proxyProtocol === 'off') return server;
+      const proxyAllowIps = compileAllowIps(config.proxyAllowIps);
+      return proxyFront(server, { mode: config.proxyProtocol, proxyAllowIps, timeoutMs: headersTimeout }, log);
+    },
+    observe(server) {
+      server.prependListener('request', (_req, res) => {
+        markStart(res);
+        res.on('close', closed);
+      });
+    },
+    close() {
+      accessLog?.close();
+      statsd?.close();
+    },
+  };
+}
