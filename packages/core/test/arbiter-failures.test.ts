@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +18,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+async function until(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 20_000,
+  step: () => Promise<void> = () => sleep(50),
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
+    await step();
   }
 }
 
@@ -46,6 +51,31 @@ describe('worker failures', () => {
     // Each loop has at most one request in flight, so at most `concurrency` can die with the worker.
     expect(stats.failed).toBeLessThanOrEqual(concurrency);
     expect(stats.ok + stats.failed).toBe(stats.sent);
+  });
+
+  it("a worker respawned after the config file broke on disk still boots with the arbiter's config", async () => {
+    const conf = join(dir, 'snapshot.config.mjs');
+    writeFileSync(conf, 'export const workers = 2;\nexport const timeout = 20;\n');
+    await using tgun = await spawnTgun(['-c', conf, '-b', '127.0.0.1:0', APP]);
+    marks.push(tgun.mark);
+    await until('2 workers', () => tgun.workerPids().length === 2);
+    writeFileSync(conf, 'export const workers = ;\n'); // an operator's half-saved edit
+    const [victim, survivor] = tgun.workerPids() as [number, number];
+    tgun.signal('SIGKILL', victim);
+    await until('replacement', () => tgun.workerPids().length === 2 && !tgun.workerPids().includes(victim));
+    const replacement = tgun.workerPids().find((pid) => pid !== victim && pid !== survivor);
+    // Serving proves the replacement loaded its config; from the broken file it would exit 3 and halt tgun.
+    const seen = new Set<number>();
+    await until(
+      'the replacement serving',
+      () => seen.has(replacement ?? -1),
+      20_000,
+      async () => {
+        seen.add(Number((await request(tgun.url, '/')).body)); // a fresh connection each time
+      },
+    );
+    expect(() => process.kill(tgun.pid, 0)).not.toThrow();
+    expect(tgun.logs()).not.toMatch(/exited with code 3|Worker failed to boot/);
   });
 
   it('a worker with a blocked event loop is aborted, killed after --timeout, and replaced', async () => {

@@ -7,9 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type ControlServer, startControlServer } from '../src/control/server.js';
 import type { Logger } from '../src/logging/types.js';
+import { TGUN_BIN } from '../src/testing/spawn-tgun.js';
 import { SimpleArbiter } from './control-simple-arbiter.js';
 
 export { SimpleArbiter } from './control-simple-arbiter.js';
@@ -89,13 +89,9 @@ export async function startHarness(
   };
 }
 
-/** The built `tgun ctl` entry (core must be built: `tsc -b`); `bin/tgun.js ctl` once the CLI routes to it. */
-export const CTL_MODULE = fileURLToPath(new URL('../dist/cli/ctl/main.js', import.meta.url));
-const CTL_RUNNER = `const m = await import(${JSON.stringify(CTL_MODULE)}); process.exitCode = await m.runCtl(process.argv.slice(1));`;
-
-/** The argv that runs `tgun ctl ARGS` in a fresh process. */
+/** The argv that runs `tgun ctl ARGS` in a fresh process, through the real `bin/tgun.js` (core must be built). */
 export function ctlCommand(args: readonly string[]): string[] {
-  return [process.execPath, '--input-type=module', '-e', CTL_RUNNER, '--', ...args];
+  return [process.execPath, TGUN_BIN, 'ctl', ...args];
 }
 
 /** Whether this process can run a command as another uid (root, with setpriv). */

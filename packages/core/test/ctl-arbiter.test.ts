@@ -1,7 +1,4 @@
-/**
- * `tgun ctl` against the real arbiter with real workers. These tests skip themselves (at run time, with a note)
- * while the arbiter does not open its control socket yet; once it does, they run unchanged.
- */
+/** `tgun ctl` against the real arbiter with real workers, through the real `bin/tgun.js ctl`. */
 import { existsSync, lstatSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
@@ -28,8 +25,6 @@ async function socketAppears(path: string): Promise<boolean> {
   return false;
 }
 
-const NOT_WIRED = 'the arbiter does not open its control socket yet (see control-harness.ts for the interim tests)';
-
 /** What `--json` prints, for whichever command the test ran. */
 type CtlJson = StatusData & ConfigData;
 
@@ -39,13 +34,13 @@ async function json(args: string[]): Promise<{ code: number | null; data: CtlJso
 }
 
 describe('tgun ctl against a real arbiter', () => {
-  it('answers every command; scale and reload change the worker pids as TTIN/TTOU and HUP do', async (ctx) => {
+  it('answers every command; scale and reload change the worker pids as TTIN/TTOU and HUP do', async () => {
     using dir = tempDir();
     const pidfile = join(dir.path, 'app.pid');
     const sock = join(dir.path, 'app.sock');
     await using tgun = await spawnTgun(['-w', '2', '-b', '127.0.0.1:0', '--pid', pidfile, APP]);
     marks.push(tgun.mark);
-    if (!(await socketAppears(sock))) ctx.skip(NOT_WIRED);
+    expect(await socketAppears(sock)).toBe(true);
     const target = ['--pid', pidfile];
 
     const status = await json([...target, 'status']);
@@ -110,16 +105,13 @@ describe('tgun ctl against a real arbiter', () => {
     expect(existsSync(sock)).toBe(false);
   });
 
-  it("a killed arbiter's socket is reported, then replaced by the next arbiter", async (ctx) => {
+  it("a killed arbiter's socket is reported, then replaced by the next arbiter", async () => {
     using dir = tempDir();
     const pidfile = join(dir.path, 'app.pid');
     const sock = join(dir.path, 'app.sock');
     const first = await spawnTgun(['-w', '1', '-b', '127.0.0.1:0', '--pid', pidfile, APP]);
     marks.push(first.mark);
-    if (!(await socketAppears(sock))) {
-      await first[Symbol.asyncDispose]();
-      ctx.skip(NOT_WIRED);
-    }
+    expect(await socketAppears(sock)).toBe(true);
     first.signal('SIGKILL');
     await first.exited;
     const dead = await runCtlProcess(['--pid', pidfile, 'status']);
@@ -133,12 +125,12 @@ describe('tgun ctl against a real arbiter', () => {
     expect((await json(['--pid', pidfile, 'status'])).data.arbiter.pid).toBe(second.pid);
   });
 
-  it.runIf(canSwitchUser())('refuses another uid', async (ctx) => {
+  it.runIf(canSwitchUser())('refuses another uid', async () => {
     using dir = tempDir();
     const pidfile = join(dir.path, 'app.pid');
     await using tgun = await spawnTgun(['-w', '1', '-b', '127.0.0.1:0', '--pid', pidfile, APP]);
     marks.push(tgun.mark);
-    if (!(await socketAppears(join(dir.path, 'app.sock')))) ctx.skip(NOT_WIRED);
+    expect(await socketAppears(join(dir.path, 'app.sock'))).toBe(true);
     const r = await runCtlProcess(['--pid', pidfile, 'status'], { asNobody: true });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('permission denied');

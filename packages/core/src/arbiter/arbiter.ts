@@ -7,6 +7,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { ConfigInputs } from '../config/load.js';
+import type { Origin } from '../config/problems.js';
+import type { ControlServer } from '../control/server.js';
 import type { ServerView } from '../hooks/types.js';
 import type { ErrorLog } from '../logging/logger.js';
 import type { TgunConfig } from '../settings/registry.js';
@@ -39,6 +41,11 @@ export interface ArbiterInit {
   readonly socketActivated: boolean;
   /** Whether WINCH may stop the workers (no terminal that could send it on a resize). */
   readonly winchAllowed: boolean;
+  /** Which layer set each setting (for `tgun ctl config`); settings missing here show as defaults. */
+  readonly origins?: Readonly<Record<string, Origin>>;
+  /** The config file that was loaded, or null. */
+  readonly configFile?: string | null;
+  readonly configSource?: string | null;
 }
 
 /** How a wait ended. */
@@ -86,6 +93,20 @@ export class Arbiter implements PoolHost, ViewSource {
   mustExitAbruptly = false;
   /** Stops the `--reload` file watcher, when one runs. */
   stopWatching: () => void = () => {};
+  /** Which layer set each setting (replaced on HUP). */
+  origins: Readonly<Record<string, Origin>>;
+  /** The loaded config file, or null (replaced on HUP). */
+  configFile: string | null;
+  /** The config file's text as last loaded; sent to workers so they evaluate exactly that (see loadConfig). */
+  configSource: string | null;
+  /** `Date.now()` when this arbiter started. */
+  readonly startedAt = Date.now();
+  /** The control socket server, while one runs. */
+  control: ControlServer | null = null;
+  /** Told the active worker count after every reconcile (the StatsD `workers` gauge); a no-op by default. */
+  onWorkerCount: (n: number) => void = () => {};
+  /** Extra shutdown steps (metrics endpoint, StatsD), run by {@link halt} before `onExit`. */
+  readonly closers: Array<() => void | Promise<void>> = [];
 
   constructor(init: ArbiterInit) {
     this.config = init.config;
@@ -97,6 +118,9 @@ export class Arbiter implements PoolHost, ViewSource {
     this.baseEnv = init.baseEnv;
     this.socketActivated = init.socketActivated;
     this.winchAllowed = init.winchAllowed;
+    this.origins = init.origins ?? {};
+    this.configFile = init.configFile ?? null;
+    this.configSource = init.configSource ?? null;
     this.rawEnv = new RawEnv(init.baseEnv);
     this.rawEnv.apply(init.config.rawEnv);
     this.pool = new Pool(this);
@@ -124,9 +148,16 @@ export class Arbiter implements PoolHost, ViewSource {
     this.rawEnv.apply(list);
   }
 
-  /** The environment of new workers: this process's, `rawEnv` included, hand-over variables removed. */
+  /**
+   * The environment of new workers: this process's, `rawEnv` included, hand-over variables removed, plus
+   * `TGUN_WORKERS` (the target count when the worker starts) and `TGUN_ARBITER_PID`.
+   */
   workerEnv(): NodeJS.ProcessEnv {
-    return withoutHandover(process.env);
+    return {
+      ...withoutHandover(process.env),
+      TGUN_WORKERS: String(this.numWorkers),
+      TGUN_ARBITER_PID: String(process.pid),
+    };
   }
 
   /** A worker exited: queue its reaping. */
@@ -175,6 +206,7 @@ export class Arbiter implements PoolHost, ViewSource {
 
   private async dispatch(event: ArbiterEvent): Promise<void> {
     if (event === 'CHLD') this.log.debug('Handling signal: chld');
+    else if (event === 'ROLLING') this.log.info('Rolling reload requested');
     else if (event !== 'WATCH') this.log.info(`Handling signal: ${event.toLowerCase()}`);
     this.changes.notify();
     await HANDLERS[event](this);
@@ -195,9 +227,11 @@ export class Arbiter implements PoolHost, ViewSource {
   async manage(): Promise<void> {
     const active = this.pool.active();
     const missing = this.numWorkers - active.length;
-    if (!this.bootBroken) for (let i = 0; i < missing; i++) await this.pool.spawn();
+    if (!this.bootBroken) for (let i = 0; i < missing; i++) await this.pool.spawn(this.pool.takeVacated());
+    if (missing <= 0) this.pool.clearVacated();
     for (const w of active.slice(0, Math.max(0, -missing))) this.pool.stop(w, true);
     if (missing !== 0) this.log.debug(`${this.numWorkers} workers`);
+    this.onWorkerCount(this.pool.active().length);
   }
 
   /** Waits until `done()` while reaping and watching heartbeats; may stop early for queued `interrupt` events. */
@@ -226,6 +260,9 @@ export class Arbiter implements PoolHost, ViewSource {
       else this.log.error(`Reason: ${h.reason}`);
     }
     this.pidfile.unlink();
+    await this.control?.close();
+    this.control = null;
+    for (const close of this.closers.splice(0)) await close();
     await this.callHook('onExit', () => this.config.onExit(this.server));
     return h.status;
   }

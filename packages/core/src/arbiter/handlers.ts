@@ -56,6 +56,10 @@ export const HANDLERS: Record<ArbiterEvent, Handler> = {
   CHLD: (arb) => {
     arb.tick();
   },
+  /** `tgun ctl reload --rolling`: a HUP that replaces the workers one at a time whatever `--reload-strategy` says. */
+  ROLLING: async (arb) => {
+    await reload(arb, 'hup', 'rolling');
+  },
   /** `--reload` saw a source file change: replace the workers, keeping the old ones if the new code fails. */
   WATCH: (arb) => reload(arb, 'watch'),
 };

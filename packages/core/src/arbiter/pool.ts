@@ -8,9 +8,11 @@ import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { ConfigInputs } from '../config/load.js';
+import { isWorkerStatsSample, mergeSample } from '../control/stats.js';
 import type { ServerView } from '../hooks/types.js';
 import { type InitMessage, isFromWorker, type StopMessage } from '../ipc/messages.js';
 import type { ErrorLog } from '../logging/logger.js';
+import { addTotals, createRequestTotals, isWorkerSnapshot, type RequestTotals } from '../metrics/prometheus.js';
 import type { TgunConfig } from '../settings/registry.js';
 import type { Listener } from '../sockets/listener.js';
 import { isActive, type WorkerRecord } from './record.js';
@@ -18,10 +20,21 @@ import { workerView } from './views.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../worker/main.js', import.meta.url));
 
+/**
+ * A worker's config inputs: the arbiter's own, plus its snapshot of the config file, so a worker spawned after
+ * the file was edited (or broken) still runs the configuration the arbiter loaded.
+ */
+function workerInputs(host: PoolHost): ConfigInputs {
+  const { configFile: path, configSource: source } = host;
+  return path !== null && source !== null ? { ...host.inputs, configSnapshot: { path, source } } : host.inputs;
+}
+
 /** What the pool needs from the arbiter. */
 export interface PoolHost {
   readonly config: TgunConfig;
   readonly inputs: ConfigInputs;
+  readonly configFile: string | null;
+  readonly configSource: string | null;
   readonly appUri: string;
   readonly procName: string;
   readonly listeners: readonly Listener[];
@@ -49,6 +62,17 @@ export class Pool {
   private lastAge = 0;
   /** Incremented by every reload; new workers belong to the current generation. */
   generation = 0;
+  /** The last request totals of every reaped worker, so Prometheus counters never go backwards. */
+  readonly retired: RequestTotals = createRequestTotals();
+  /** Workers started to replace ones that died on their own. */
+  restartsTotal = 0;
+  /** Workers the watchdog aborted for a missed heartbeat. */
+  timeouts = 0;
+  /**
+   * Restart counts waiting for the next spawn: a worker that dies or retires on its own leaves `restarts + 1`
+   * here, and the worker that fills its slot takes it (PM2's ↺).
+   */
+  private readonly vacated: number[] = [];
 
   constructor(private readonly host: PoolHost) {}
 
@@ -62,16 +86,29 @@ export class Pool {
     return this.all().filter(isActive);
   }
 
-  /** Forgets a reaped worker. */
+  /** Forgets a reaped worker, keeping its request totals and noting a slot it left on its own. */
   remove(rec: WorkerRecord): void {
     this.records.delete(rec.age);
+    if (rec.metrics) addTotals(this.retired, rec.metrics);
+    if (rec.abortedAt !== null) this.timeouts++;
+    if (rec.stopping === null && !rec.retiring && rec.booted) this.vacated.push(rec.restarts + 1);
+  }
+
+  /** The restart count for a worker that fills a vacated slot (0 when none is vacant). */
+  takeVacated(): number {
+    return this.vacated.shift() ?? 0;
+  }
+
+  /** Drops vacated slots nobody will fill (the pool is at or above its target). */
+  clearVacated(): void {
+    this.vacated.length = 0;
   }
 
   /**
    * Starts one worker (runs the `preFork` hook first). Its boot failure halts the arbiter, except under
    * `--reload`, where broken code is an everyday state.
    */
-  async spawn(): Promise<WorkerRecord> {
+  async spawn(restarts = 0): Promise<WorkerRecord> {
     const { config, log } = this.host;
     const age = ++this.lastAge;
     const jitter = config.maxRequestsJitter > 0 ? randomInt(0, config.maxRequestsJitter + 1) : 0;
@@ -91,9 +128,14 @@ export class Pool {
       exit: null,
       ranWorkerExit: false,
       haltOnBootFailure: !config.reload,
+      spawnedAt: Date.now(),
+      restarts,
+      stats: null,
+      metrics: null,
       view: undefined as never,
     };
     rec.view = workerView(rec, log);
+    if (restarts > 0) this.restartsTotal++;
     this.records.set(age, rec);
     try {
       await config.preFork(this.host.server, rec.view);
@@ -129,7 +171,7 @@ export class Pool {
     if (rec.pid === 0) return;
     const init: InitMessage = {
       t: 'init',
-      inputs: this.host.inputs,
+      inputs: workerInputs(this.host),
       appUri: this.host.appUri,
       arbiterPid: process.pid,
       age: rec.age,
@@ -165,6 +207,9 @@ export class Pool {
     switch (msg.t) {
       case 'hb':
         rec.requests = msg.requests;
+        // The channel is shared with the app, and a worker of another tgun version may send other shapes.
+        if (isWorkerStatsSample(msg.stats)) rec.stats = mergeSample(rec.stats, msg.stats);
+        if (isWorkerSnapshot(msg.metrics)) rec.metrics = msg.metrics;
         return;
       case 'booted':
         rec.booted = true;
@@ -172,6 +217,7 @@ export class Pool {
         break;
       case 'retiring':
         rec.retiring = true;
+        this.vacated.push(rec.restarts + 1);
         break;
       case 'exiting':
         rec.ranWorkerExit = true;

@@ -8,8 +8,11 @@
 export const MASTER_SIGNALS = ['HUP', 'TERM', 'INT', 'QUIT', 'TTIN', 'TTOU', 'USR1', 'USR2', 'WINCH'] as const;
 /** One of {@link MASTER_SIGNALS}. */
 export type MasterSignal = (typeof MASTER_SIGNALS)[number];
-/** Everything the loop dispatches: the signals, a reaped child, a changed source file. */
-export type ArbiterEvent = MasterSignal | 'CHLD' | 'WATCH';
+/**
+ * Everything the loop dispatches: the signals, a reaped child, a changed source file, and `ROLLING`, a rolling
+ * reload asked for over the control socket (no signal means that).
+ */
+export type ArbiterEvent = MasterSignal | 'CHLD' | 'WATCH' | 'ROLLING';
 
 /** A FIFO of events with an awaitable `next()`; `CHLD` and `WATCH` are collapsed while one is pending. */
 export class EventQueue {
@@ -33,6 +36,11 @@ export class EventQueue {
   /** Whether any of `events` is waiting. */
   has(...events: ArbiterEvent[]): boolean {
     return this.items.some((e) => events.includes(e));
+  }
+
+  /** How many `event`s are waiting (`tgun ctl scale` counts queued TTIN/TTOU into the target). */
+  count(event: ArbiterEvent): number {
+    return this.items.filter((e) => e === event).length;
   }
 
   /** The next event, or null when `timeoutMs` passes (or the queue is poked) first. */

@@ -1,6 +1,8 @@
 /** What the arbiter knows about one worker process. */
 import type { ChildProcess } from 'node:child_process';
+import type { WorkerStats } from '../control/stats.js';
 import type { WorkerView } from '../hooks/types.js';
+import type { WorkerSnapshot } from '../metrics/prometheus.js';
 
 /** How a worker ended, as Node reports it. */
 export interface WorkerExit {
@@ -37,6 +39,14 @@ export interface WorkerRecord {
   ranWorkerExit: boolean;
   /** A boot failure (exit 3/4 before booting) halts the arbiter, except for `--reload` restarts. */
   readonly haltOnBootFailure: boolean;
+  /** `Date.now()` at spawn, for `tgun ctl workers`' uptime. */
+  readonly spawnedAt: number;
+  /** How many workers in a row died on their own in the slot this one fills (0 at boot, scaling, reload). */
+  readonly restarts: number;
+  /** The last stats samples from the heartbeat (null until the first one arrives). */
+  stats: WorkerStats | null;
+  /** The last Prometheus snapshot from the heartbeat (null until the first one arrives). */
+  metrics: WorkerSnapshot | null;
   /** The hook view of this worker. */
   view: WorkerView;
 }

@@ -15,6 +15,14 @@ import { readPid } from './pidfile.js';
 /** Set in a re-executed master: the pid of the master that started it. */
 export const PARENT_ENV = 'TGUN_PID';
 
+function moveControlSocket(arb: Arbiter, to: string): void {
+  try {
+    arb.control?.rename(to);
+  } catch (err) {
+    arb.log.warning(`Could not move the control socket to ${to}: ${(err as Error).message}`);
+  }
+}
+
 /** Handles USR2. */
 export function reexec(arb: Arbiter): void {
   if (arb.reexecChild) {
@@ -27,6 +35,10 @@ export function reexec(arb: Arbiter): void {
   }
   const original = arb.pidfile.path;
   if (original) arb.pidfile.rename(`${original}.oldbin`);
+  // The new master opens its own control socket at the normal path; this one stays reachable aside.
+  const control = arb.control;
+  const controlPath = control?.path;
+  if (control && controlPath) moveControlSocket(arb, `${controlPath}.oldbin`);
   void arb.callHook('preExec', () => arb.config.preExec(arb.server));
   const env = { ...arb.baseEnv, [PARENT_ENV]: String(process.pid), ...encodeForReexec(arb.listeners) };
   const stdio: StdioOptions = ['inherit', 'inherit', 'inherit', ...arb.listeners.map((l) => l.fd)];
@@ -43,6 +55,7 @@ export function reexec(arb: Arbiter): void {
     arb.reexecChild = null;
     arb.log.warning(`New master ${why}; this master keeps serving.`);
     if (original && arb.pidfile.path !== original) arb.pidfile.rename(original);
+    if (control && controlPath && arb.control === control) moveControlSocket(arb, controlPath);
   };
   child.on('error', (err) => gone(`could not start (${err.message})`));
   child.on('exit', (code, signal) => gone(`(pid:${child.pid}) exited with ${signal ?? `code ${code}`}`));

@@ -11,7 +11,7 @@ import type { TgunConfig } from '../settings/registry.js';
 import type { Arbiter } from './arbiter.js';
 import { Pidfile } from './pidfile.js';
 import { rebind } from './rebind.js';
-import { replaceWorkers } from './replace.js';
+import { type ReloadStrategy, replaceWorkers } from './replace.js';
 
 /** What started the reload: a HUP, or `--reload` seeing a file change. */
 export type ReloadTrigger = 'hup' | 'watch';
@@ -44,7 +44,7 @@ function movePidfile(arb: Arbiter, next: TgunConfig): void {
 }
 
 /** Reloads configuration and workers. */
-export async function reload(arb: Arbiter, trigger: ReloadTrigger): Promise<void> {
+export async function reload(arb: Arbiter, trigger: ReloadTrigger, strategy?: ReloadStrategy): Promise<void> {
   const loaded = await loadConfig(arb.inputs);
   if (!loaded.ok) {
     arb.log.error(`Reload failed, the running configuration and workers are kept:\n${loaded.message}`);
@@ -64,10 +64,13 @@ export async function reload(arb: Arbiter, trigger: ReloadTrigger): Promise<void
   movePidfile(arb, next);
   arb.applyRawEnv(next.rawEnv);
   arb.config = next;
+  arb.origins = loaded.origins;
+  arb.configFile = loaded.configFile;
+  arb.configSource = loaded.configSource;
   arb.appUri = loaded.appUri ?? arb.appUri;
   if (arb.numWorkers !== next.workers || trigger === 'hup') arb.setNumWorkers(next.workers);
   await arb.callHook('onReload', () => next.onReload(arb.server));
   setTitle(masterTitle(arb.procName, arb.masterPid !== 0));
   arb.bootBroken = false;
-  await replaceWorkers(arb);
+  await replaceWorkers(arb, strategy);
 }

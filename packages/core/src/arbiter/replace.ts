@@ -12,6 +12,9 @@ import type { WorkerRecord } from './record.js';
 
 const STOPS: readonly ArbiterEvent[] = ['TERM', 'INT', 'QUIT'];
 
+/** How workers are replaced: all at once, or one at a time. */
+export type ReloadStrategy = 'all' | 'rolling';
+
 /** How a replacement went: done, cut short by a stop signal, or the new workers could not boot. */
 export type ReplaceResult = 'replaced' | 'interrupted' | 'failed';
 
@@ -35,13 +38,13 @@ function abandon(arb: Arbiter, fresh: readonly WorkerRecord[]): ReplaceResult {
 }
 
 /**
- * Replaces every worker of older generations. A new worker's boot failure halts the arbiter (see the pool),
+ * Replaces every worker of older generations, by `strategy` (default: `--reload-strategy`). A new worker's boot failure halts the arbiter (see the pool),
  * except under `--reload`, where the old workers are kept instead.
  */
-export async function replaceWorkers(arb: Arbiter): Promise<ReplaceResult> {
+export async function replaceWorkers(arb: Arbiter, strategy?: ReloadStrategy): Promise<ReplaceResult> {
   const old = arb.pool.all().filter((w) => w.exit === null);
   arb.pool.generation++;
-  if (arb.config.reloadStrategy === 'rolling') return rolling(arb, old);
+  if ((strategy ?? arb.config.reloadStrategy) === 'rolling') return rolling(arb, old);
   const { fresh, result } = await spawnAndBoot(arb, arb.numWorkers);
   if (result === 'interrupted') return result;
   if (fresh.some((w) => !w.booted)) return abandon(arb, fresh);

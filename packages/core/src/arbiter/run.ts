@@ -6,6 +6,7 @@
 import { isatty } from 'node:tty';
 import { loadApp, parseAppUri, resolveModule } from '../app/load.js';
 import type { ConfigInputs } from '../config/load.js';
+import type { Origin } from '../config/problems.js';
 import { EXIT, TgunError } from '../errors.js';
 import { masterTitle, setTitle } from '../ipc/titles.js';
 import { formatLine } from '../logging/format.js';
@@ -22,8 +23,10 @@ import { daemonize, settleDaemon, shouldDaemonize } from './daemon.js';
 import { withoutHandover } from './env.js';
 import { socketOwner } from './owner.js';
 import { Pidfile } from './pidfile.js';
+import { preflight } from './preflight.js';
 import { PARENT_ENV } from './reexec.js';
 import { watchSources } from './reload-watch.js';
+import { startControl, startMetrics, startStatsd } from './services.js';
 import { installMasterSignals } from './signals.js';
 
 /** What the CLI hands over. */
@@ -32,6 +35,10 @@ export interface RunArbiterOptions {
   readonly inputs: ConfigInputs;
   readonly appUri: string;
   readonly configFile: string | null;
+  /** The config file's text as loaded; workers evaluate this snapshot rather than the file on disk. */
+  readonly configSource?: string | null;
+  /** Which layer set each setting, from `loadConfig` (for `tgun ctl config`); without it all show as defaults. */
+  readonly origins?: Readonly<Record<string, Origin>>;
 }
 
 function shutdownEarly(log: ErrorLog, reason: string, status: number): number {
@@ -79,6 +86,11 @@ export async function runArbiter(opts: RunArbiterOptions): Promise<number> {
     log.error(`can't chdir to ${config.chdir}`);
     return EXIT.config;
   }
+  const problem = await preflight(config);
+  if (problem) {
+    log.error(problem);
+    return shutdownEarly(log, problem, EXIT.config);
+  }
   const pidfile = new Pidfile(config.pidfile, config.chdir);
   const arb = new Arbiter({
     config,
@@ -91,10 +103,13 @@ export async function runArbiter(opts: RunArbiterOptions): Promise<number> {
     socketActivated,
     // A terminal sends WINCH on every resize; only honour it where no terminal is attached (gunicorn: daemon only).
     winchAllowed: config.daemon || ![0, 1, 2].some((fd) => isatty(fd)),
+    configFile: opts.configFile,
+    configSource: opts.configSource ?? null,
+    ...(opts.origins ? { origins: opts.origins } : {}),
   });
   if (config.preloadApp) {
     try {
-      await loadApp(appUri, { cwd: config.chdir });
+      await loadApp(appUri, { cwd: config.chdir, adapter: config.adapter });
     } catch (err) {
       log.exception(`Failed to load application ${appUri}`, err);
       return shutdownEarly(log, 'App failed to load.', EXIT.appLoad);
@@ -124,11 +139,22 @@ export async function runArbiter(opts: RunArbiterOptions): Promise<number> {
     return shutdownEarly(log, err instanceof Error ? err.message : String(err), EXIT.config);
   }
   arb.listeners = listeners;
+  try {
+    await startMetrics(arb);
+  } catch (err) {
+    if (!inherited) for (const l of listeners) l.close();
+    uninstall();
+    pidfile.unlink();
+    const reason = `Could not serve metrics at ${config.metricsBind}: ${(err as Error).message}`;
+    return shutdownEarly(log, reason, EXIT.config);
+  }
   log.debug('Arbiter booted');
   log.info(`Listening at: ${listeners.map((l) => l.name).join(', ')} (${process.pid})`);
   log.info(`Using worker: ${config.workerClass}`);
   arb.setNumWorkers(config.workers, null);
   await arb.callHook('whenReady', () => config.whenReady(arb.server));
+  await startControl(arb);
+  await startStatsd(arb);
   setTitle(masterTitle(arb.procName, masterPid !== 0));
   if (config.reload) {
     log.warning('Reloader is on. Use in development only!');

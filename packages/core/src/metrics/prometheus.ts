@@ -165,3 +165,25 @@ export function renderPrometheus(snapshot: MetricsSnapshot, options: RenderOptio
 
 /** The `Content-Type` of {@link renderPrometheus}'s output. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+function isCountList(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((n) => typeof n === 'number' && Number.isFinite(n));
+}
+
+/** Whether `value` is a well-formed {@link WorkerSnapshot} (it arrives over an IPC channel the app shares). */
+export function isWorkerSnapshot(value: unknown): value is WorkerSnapshot {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  const byStatus = v.requestsByStatus;
+  return (
+    typeof v.pid === 'number' &&
+    typeof v.inFlight === 'number' &&
+    typeof v.rssBytes === 'number' &&
+    typeof v.latencySum === 'number' &&
+    typeof v.latencyCount === 'number' &&
+    isCountList(v.latencyBuckets) &&
+    byStatus !== null &&
+    typeof byStatus === 'object' &&
+    isCountList(Object.values(byStatus))
+  );
+}

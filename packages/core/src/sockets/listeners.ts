@@ -12,7 +12,7 @@ import { type BindAddress, formatAddress, parseAddress } from './address.js';
 import { bindOnly } from './bind.js';
 import { adoptFd } from './inherit.js';
 import type { Listener } from './listener.js';
-import { chownSocket, removeStaleSocket, unlinkSocket, withUmask } from './unix.js';
+import { checkSocketDir, chownSocket, removeStaleSocket, unlinkSocket, withUmask } from './unix.js';
 
 /** How listeners are created. */
 export interface BindOptions {
@@ -31,6 +31,7 @@ async function bindOnce(addr: BindAddress, opts: BindOptions): Promise<Listener>
   if (addr.kind === 'fd') return adoptFd(addr.fd, key);
   if (addr.kind === 'unix') {
     const path = addr.path;
+    checkSocketDir(path);
     removeStaleSocket(path);
     const handle = withUmask(opts.umask, () => bindOnly({ path }));
     chownSocket(path, opts.owner?.uid ?? null, opts.owner?.gid ?? null);

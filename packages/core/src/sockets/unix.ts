@@ -2,7 +2,8 @@
  * Unix socket files: replacing a stale one before binding, binding under `--umask`, handing the file to the
  * worker user, and removing it on the final exit (never on a USR2 hand-over, whose new master still uses it).
  */
-import { chownSync, lstatSync, rmSync } from 'node:fs';
+import { chownSync, lstatSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** Removes a leftover socket file at `path`; refuses to touch anything that is not a socket. */
 export function removeStaleSocket(path: string): void {
@@ -14,6 +15,22 @@ export function removeStaleSocket(path: string): void {
   }
   if (!isSocket) throw new Error(`'${path}' is not a socket`);
   rmSync(path, { force: true });
+}
+
+/**
+ * Throws a plain error (no `code`, so it is not retried) when the socket's directory is missing: libuv reports
+ * that as EACCES, which sends an operator chasing permissions instead of creating the directory.
+ */
+export function checkSocketDir(path: string): void {
+  const dir = dirname(path);
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return;
+    throw new Error(`directory ${dir} does not exist (creating ${path})`);
+  }
+  if (!isDir) throw new Error(`${dir} is not a directory (creating ${path})`);
 }
 
 /** Runs `bind` with the process umask set to `umask`, restoring the previous one afterwards. */
