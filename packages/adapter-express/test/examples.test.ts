@@ -8,7 +8,7 @@ defineComparison({
   name: 'express example calling app.listen() at import',
   app: { module: example('self-listening.mjs') },
   steps: EXPRESS_STEPS,
-  targets: [workerSimTarget(), tgunTarget({ selfListening: true })],
+  targets: [workerSimTarget(), tgunTarget()],
 });
 
 defineComparison({

@@ -22,12 +22,12 @@ defineComparison({
   name: 'fastify example calling app.listen() at import',
   app: { module: example('self-listening.mjs') },
   steps,
-  targets: [workerSimTarget(), tgunTarget({ selfListening: true })],
+  targets: [workerSimTarget(), tgunTarget()],
 });
 
 defineComparison({
   name: 'fastify example listening only as the main module',
   app: { module: example('main-guarded.mjs'), variable: 'app' },
   steps,
-  targets: [workerSimTarget(), tgunTarget({ needsAdapter: true })],
+  targets: [workerSimTarget(), tgunTarget()],
 });

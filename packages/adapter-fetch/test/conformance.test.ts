@@ -12,11 +12,6 @@ for (const [name, file, variable] of [
   defineConformanceSuite({
     name,
     app: { module: fixture(file), ...(variable ? { variable } : {}) },
-    targets: [
-      inProcessTarget(adapter),
-      inProcessTarget(adapter, { unix: true }),
-      workerSimTarget(),
-      tgunTarget({ needsAdapter: true }),
-    ],
+    targets: [inProcessTarget(adapter), inProcessTarget(adapter, { unix: true }), workerSimTarget(), tgunTarget()],
   });
 }

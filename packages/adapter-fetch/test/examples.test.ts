@@ -25,12 +25,12 @@ defineComparison({
   name: 'hono example started with serve() at import',
   app: { module: example('self-listening.mjs') },
   steps,
-  targets: [workerSimTarget(), tgunTarget({ selfListening: true })],
+  targets: [workerSimTarget(), tgunTarget()],
 });
 
 defineComparison({
   name: 'hono example exported as default',
   app: { module: example('main-guarded.mjs') },
   steps,
-  targets: [workerSimTarget(), tgunTarget({ needsAdapter: true })],
+  targets: [workerSimTarget(), tgunTarget()],
 });

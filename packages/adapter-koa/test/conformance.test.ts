@@ -12,11 +12,6 @@ for (const [name, file] of [
     name,
     app: { module: fixture(file), variable: 'app' },
     features: { forwarded: true, close: true },
-    targets: [
-      inProcessTarget(adapter),
-      inProcessTarget(adapter, { unix: true }),
-      workerSimTarget(),
-      tgunTarget({ needsAdapter: true }),
-    ],
+    targets: [inProcessTarget(adapter), inProcessTarget(adapter, { unix: true }), workerSimTarget(), tgunTarget()],
   });
 }

@@ -24,7 +24,7 @@ defineComparison({
   app: { module: example('self-listening.mjs') },
   steps,
   volatileCookies,
-  targets: [workerSimTarget(), tgunTarget({ selfListening: true })],
+  targets: [workerSimTarget(), tgunTarget()],
 });
 
 defineComparison({
@@ -32,5 +32,5 @@ defineComparison({
   app: { module: example('main-guarded.mjs'), variable: 'app' },
   steps,
   volatileCookies,
-  targets: [workerSimTarget(), tgunTarget({ needsAdapter: true })],
+  targets: [workerSimTarget(), tgunTarget()],
 });

@@ -12,5 +12,5 @@ defineComparison({
     { path: '/query?a=1&b=two' },
     { path: '/elsewhere' },
   ],
-  targets: [workerSimTarget(), tgunTarget({ selfListening: true })],
+  targets: [workerSimTarget(), tgunTarget()],
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ServedApp } from '../src/adapter.js';
-import { loadApp, parseAppUri } from '../src/app/load.js';
+import { type LoadedApp, loadApp, parseAppUri } from '../src/app/load.js';
 import { TgunError } from '../src/errors.js';
 
 const APPS = join(import.meta.dirname, 'fixtures', 'apps');
@@ -13,7 +13,8 @@ const dir = mkdtempSync(join(tmpdir(), 'tgun-appload-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Serves `app` once on a real socket and returns the body of one response. */
-async function answer(app: ServedApp): Promise<string> {
+async function answer(loaded: LoadedApp | ServedApp): Promise<string> {
+  const app = 'adapterName' in loaded ? loaded.app : loaded;
   if (app.kind !== 'listener') throw new Error('expected a listener app');
   const server = createServer(app.listener as (req: IncomingMessage, res: ServerResponse) => void);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -56,13 +57,13 @@ describe('loadApp', () => {
     expect(await answer(await loadApp('typed.ts', { cwd: APPS }))).toBe('typed');
     expect(await answer(await loadApp('factory.mjs', { cwd: APPS }))).toBe('factory');
     expect(await answer(await loadApp('factory.mjs:later', { cwd: APPS }))).toBe('promise');
-    const served = await loadApp('served.mjs', { cwd: APPS });
+    const { app: served } = await loadApp('served.mjs', { cwd: APPS });
     expect(served.settings).toEqual({ keepAlive: 9 });
     expect(await answer(served)).toBe('served');
   });
 
   it('serves an exported http.Server as a server app', async () => {
-    const app = await loadApp(join(import.meta.dirname, 'fixtures', 'server-app.mjs'), { cwd: APPS });
+    const { app } = await loadApp(join(import.meta.dirname, 'fixtures', 'server-app.mjs'), { cwd: APPS });
     expect(app.kind).toBe('server');
   });
 
@@ -77,11 +78,23 @@ describe('loadApp', () => {
     expect(await answer(await loadApp('fake-app-pkg', { cwd: dir }))).toBe('package');
   });
 
+  it('hands a thenable app to its adapter without awaiting it (Fastify, itty-router)', async () => {
+    writeFileSync(
+      join(dir, 'thenable.mjs'),
+      "export const app = (_req, res) => res.end('thenable');\napp.then = () => {};\n",
+    );
+    const loaded = await loadApp('thenable.mjs:app', { cwd: dir });
+    expect(loaded.adapterName).toBe('node');
+    expect(await answer(loaded)).toBe('thenable');
+  });
+
   it('explains what is missing', async () => {
     expect((await loadError('nope.mjs')).message).toMatch(/Failed to find application module 'nope\.mjs'/);
-    expect((await loadError('named.mjs:missing')).message).toBe("Failed to find attribute 'missing' in 'named.mjs'.");
-    expect((await loadError('named.mjs')).message).toMatch(/'named\.mjs' is number 42, which tgun cannot serve/);
-    expect((await loadError('not-an-app.mjs')).message).toMatch(/cannot serve/);
+    expect((await loadError('named.mjs:missing')).message).toBe(
+      "Failed to find attribute 'missing' in 'named.mjs'; it exports: handler, nested, default.",
+    );
+    expect((await loadError('named.mjs')).message).toMatch(/'named\.mjs' is number 42, and no adapter can serve it/);
+    expect((await loadError('not-an-app.mjs')).message).toMatch(/no adapter can serve it/);
     const crash = await loadError(join(import.meta.dirname, 'fixtures', 'crash-on-import.mjs'));
     expect(crash.message).toMatch(/Failed to import application module .*this module cannot be loaded/);
     expect((await loadError('named.mjs:handler()')).message).toMatch(/factory 'named\.mjs:handler\(\)' failed/);

@@ -1,5 +1,5 @@
 /** Where the built `@tgun/core` of this checkout keeps the pieces the process targets run. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -14,24 +14,4 @@ export const CORE_DIST =
 export function missingCoreFiles(...files: string[]): string | null {
   const missing = files.filter((f) => !existsSync(CORE_DIST + f));
   return missing.length > 0 ? `@tgun/core is not built with ${missing.join(', ')} (run tsc -b in packages/core)` : null;
-}
-
-/**
- * Whether the built worker (in `dist`, core's dist by default) calls `name` (`resolveAdapter`, `installSelfListen`) anywhere in its loader or
- * worker code. Until it does, the tgun target skips what needs it, saying so, instead of failing.
- */
-export function workerUses(name: string, dist: string = CORE_DIST): boolean {
-  for (const dir of ['app', 'worker']) {
-    let files: string[];
-    try {
-      files = readdirSync(dist + dir).filter((f) => f.endsWith('.js'));
-    } catch {
-      continue;
-    }
-    for (const f of files) {
-      if (dir === 'app' && (f === 'adapters.js' || f === 'self-listen.js')) continue;
-      if (readFileSync(`${dist}${dir}/${f}`, 'utf8').includes(name)) return true;
-    }
-  }
-  return false;
 }

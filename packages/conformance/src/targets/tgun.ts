@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CORE_DIST, missingCoreFiles, workerUses } from './core-paths.js';
+import { CORE_DIST, missingCoreFiles } from './core-paths.js';
 import type { AppSpec, RunningServer, StartOptions, Target } from './target.js';
 
 interface TgunHandle {
@@ -32,10 +32,6 @@ export interface TgunTargetOptions {
   readonly unix?: boolean;
   /** More command-line arguments (`--adapter koa`…). */
   readonly args?: readonly string[];
-  /** The app cannot be served without its adapter package (anything but Express and plain Node apps). */
-  readonly needsAdapter?: boolean;
-  /** The app calls `listen()` itself. */
-  readonly selfListening?: boolean;
 }
 
 /** Serves apps with `tgun -w N`. */
@@ -44,18 +40,9 @@ export function tgunTarget(opts: TgunTargetOptions = {}): Target {
   return {
     name: `tgun -w ${workers}${opts.unix ? ' (unix socket)' : ''}`,
     socket: opts.unix ? 'unix' : 'tcp',
-    get adapters() {
-      return workerUses('resolveAdapter');
-    },
+    adapters: true,
     recycles: true,
-    unavailable() {
-      const missing = missingCoreFiles('arbiter/run.js', 'testing/spawn-tgun.js');
-      if (missing) return missing;
-      if (opts.needsAdapter && !workerUses('resolveAdapter')) return "tgun's worker does not call resolveAdapter yet";
-      if (opts.selfListening && !workerUses('installSelfListen'))
-        return "tgun's worker does not call installSelfListen yet";
-      return null;
-    },
+    unavailable: () => missingCoreFiles('arbiter/run.js', 'testing/spawn-tgun.js'),
     async start(app: AppSpec, start: StartOptions = {}): Promise<RunningServer> {
       const spawn = (await import(pathToFileURL(`${CORE_DIST}testing/spawn-tgun.js`).href)) as SpawnModule;
       const dir = opts.unix ? mkdtempSync(join(tmpdir(), 'tgun-conf-')) : null;

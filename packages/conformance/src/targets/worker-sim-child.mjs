@@ -1,6 +1,6 @@
-// A stand-in for a tgun worker, run by the worker-sim target: it does what the worker will do once
-// `installSelfListen` and `resolveAdapter` are wired in (load the app with its own listen() redirected to the
-// inherited fd 3, pick the adapter, serve, drain on TERM, run close()). Plain JS: it runs under bare Node.
+// A stand-in for a tgun worker, run by the worker-sim target: it does what the worker does with
+// `installSelfListen` and `resolveAdapter`, without an arbiter (load the app with its own listen() redirected to
+// the inherited fd 3, pick the adapter, serve, drain on TERM, run close()). Plain JS: it runs under bare Node.
 import { createServer } from 'node:http';
 import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -1,8 +1,8 @@
 /**
  * The worker-sim target: one child process doing what a tgun worker does with core's `installSelfListen` and
  * `resolveAdapter` (see `worker-sim-child.mjs`), on a socket bound here and inherited as fd 3. It runs apps
- * that call `listen()` themselves and exercises adapter resolution from the app's own directory, before the
- * real worker is wired to both.
+ * that call `listen()` themselves and exercises adapter resolution from the app's own directory, isolated from
+ * the arbiter (the tgun target runs the same apps through the real worker).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -2,16 +2,20 @@
  * Loading the app named by `MODULE[:VARIABLE]`. MODULE is a file relative to the working directory (`app.mjs`,
  * `./src/server.ts`, `app` for `app.js`…) or a package name; VARIABLE is an export (dotted paths allowed, a
  * trailing `()` calls it). Without VARIABLE the default export is used, else the export named `app`. A
- * promise is awaited and a zero-argument factory is called. Every failure is a TGUN_ERR_APP_LOAD error with
- * a message that says what to fix.
+ * promise is awaited and a zero-argument factory is called, then the adapter for the app's shape (or the one
+ * `--adapter` names) turns it into a {@link ServedApp}. In a worker, an app that calls `listen()` itself while it
+ * is imported is served on tgun's socket instead. Every failure is a TGUN_ERR_APP_LOAD error with a message
+ * that says what to fix.
  */
 import { existsSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createJiti } from 'jiti';
 import type { ServedApp } from '../adapter.js';
 import { TgunError } from '../errors.js';
-import { describeValue, detectServedApp, isFactory } from './detect.js';
+import { missingExportMessage, resolveAdapter } from './adapters.js';
+import { describeValue, isFactory } from './detect.js';
+import { installSelfListen, type SelfListen, selfListenedApp } from './self-listen.js';
 
 const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
 const TS = new Set(['.ts', '.mts', '.cts', '.tsx']);
@@ -46,6 +50,8 @@ export function resolveModule(spec: string, cwd: string): string {
   const pathLike = spec.startsWith('.') || spec.startsWith('/') || EXTENSIONS.includes(extname(spec));
   if (!pathLike) {
     try {
+      // jiti adds ~13 MB to a process (the arbiter resolves the app's file too): required only for packages.
+      const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti');
       const url = createJiti(pathToFileURL(join(cwd, 'index.js')).href).esmResolve(spec);
       return url.startsWith('file:') ? new URL(url).pathname : url;
     } catch {
@@ -57,37 +63,37 @@ export function resolveModule(spec: string, cwd: string): string {
 
 async function importModule(file: string): Promise<Record<string, unknown>> {
   if (TS.has(extname(file))) {
-    const jiti = createJiti(pathToFileURL(file).href, { interopDefault: false });
+    // Loaded on demand, for the same reason as above. interopDefault lets the app's own `import Koa from 'koa'`
+    // see a CommonJS package's module.exports; the app's named exports stay reachable.
+    const { createJiti } = await import('jiti');
+    const jiti = createJiti(pathToFileURL(file).href, { interopDefault: true });
     return (await jiti.import(file)) as Record<string, unknown>;
   }
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
+/** The export `uri` names, or undefined when the module has none by that name. */
 function pick(ns: Record<string, unknown>, uri: AppUri): unknown {
   const def = ns.default as Record<string, unknown> | undefined;
-  if (uri.variable === null) {
-    if (ns.default !== undefined) return ns.default;
-    if (ns.app !== undefined) return ns.app;
-    return fail(`'${uri.module}' has no default export and no export named 'app'; name one: ${uri.module}:VARIABLE`);
-  }
+  if (uri.variable === null) return ns.default ?? ns.app;
   const [head, ...rest] = uri.variable.split('.');
   let value: unknown = ns[head as string] ?? (def && typeof def === 'object' ? def[head as string] : undefined);
   for (const key of rest) value = value == null ? undefined : (value as Record<string, unknown>)[key];
-  if (value === undefined) fail(`Failed to find attribute '${uri.variable}' in '${uri.module}'.`);
   return value;
 }
 
-/** Imports and classifies the app; throws TGUN_ERR_APP_LOAD with a clear message when anything is missing. */
-export async function loadApp(appUri: string, opts: { cwd: string }): Promise<ServedApp> {
-  const uri = parseAppUri(appUri);
-  const file = resolveModule(uri.module, opts.cwd);
-  let ns: Record<string, unknown>;
-  try {
-    ns = await importModule(file);
-  } catch (err) {
-    return fail(`Failed to import application module '${uri.module}': ${(err as Error)?.message ?? String(err)}`, err);
-  }
-  let value = pick(ns, uri);
+function missingExport(ns: Record<string, unknown>, uri: AppUri): never {
+  if (uri.variable !== null) fail(missingExportMessage(uri.module, uri.variable, ns));
+  return fail(`'${uri.module}' has no default export and no export named 'app'; name one: ${uri.module}:VARIABLE`);
+}
+
+/**
+ * Awaits a promise and calls a factory (or the export `()` names), so the adapter sees the app itself. The app
+ * comes back boxed: returning it from an async function would resolve it, and a Fastify instance or an
+ * itty-router (whose proxy answers `then` too) is a thenable that must reach the adapter as it is.
+ */
+async function settle(picked: unknown, uri: AppUri, appUri: string): Promise<{ value: unknown }> {
+  let value = picked;
   try {
     if (uri.call) {
       if (typeof value !== 'function') fail(`'${appUri}' asks to call ${describeValue(value)}.`);
@@ -99,12 +105,80 @@ export async function loadApp(appUri: string, opts: { cwd: string }): Promise<Se
     if (err instanceof TgunError) throw err;
     return fail(`The application factory '${appUri}' failed: ${(err as Error)?.message ?? String(err)}`, err);
   }
-  const served = detectServedApp(value);
-  if (!served) {
-    fail(
-      `'${appUri}' is ${describeValue(value)}, which tgun cannot serve: export a (req, res) function, an ` +
-        'http.Server, or use a framework adapter.',
+  return { value };
+}
+
+/** What {@link loadApp} is told. */
+export interface LoadAppOptions {
+  /** The directory MODULE is resolved against. */
+  readonly cwd: string;
+  /** The `adapter` setting; `auto` when omitted. */
+  readonly adapter?: string;
+  /**
+   * In a worker, the inherited socket: while the module is imported (and a factory runs), the app's own first
+   * HTTP `listen()` is redirected there. The redirection ends before `loadApp` returns.
+   */
+  readonly selfListenFd?: number;
+}
+
+/** A loaded app and the adapter that serves it (its name labels the framework settings layer). */
+export interface LoadedApp {
+  readonly app: ServedApp;
+  readonly adapterName: string;
+  /** The app called `listen()` itself and its server took `selfListenFd`. */
+  readonly selfListened: boolean;
+}
+
+/** Name of the layer for an app that only listened and exported nothing an adapter recognises. */
+const SELF_LISTENED = 'node';
+
+async function adapt(value: unknown, file: string, appUri: string, adapter: string): Promise<LoadedApp> {
+  const appDir = dirname(file);
+  const chosen = await resolveAdapter(value, { adapter, appDir, appUri });
+  try {
+    return { app: await chosen.load(value, { appUri, appDir }), adapterName: chosen.name, selfListened: false };
+  } catch (err) {
+    if (err instanceof TgunError) throw err;
+    return fail(
+      `The ${chosen.name} adapter could not load '${appUri}': ${(err as Error)?.message ?? String(err)}`,
+      err,
     );
   }
-  return served;
+}
+
+async function loadWith(appUri: string, opts: LoadAppOptions, sl: SelfListen | null): Promise<LoadedApp> {
+  const uri = parseAppUri(appUri);
+  const file = resolveModule(uri.module, opts.cwd);
+  let ns: Record<string, unknown>;
+  try {
+    ns = await importModule(file);
+  } catch (err) {
+    return fail(`Failed to import application module '${uri.module}': ${(err as Error)?.message ?? String(err)}`, err);
+  }
+  const picked = pick(ns, uri);
+  if (picked === undefined) {
+    if (sl?.server) return { app: selfListenedApp(sl.server), adapterName: SELF_LISTENED, selfListened: true };
+    return missingExport(ns, uri);
+  }
+  const { value } = await settle(picked, uri, appUri);
+  let loaded: LoadedApp | null = null;
+  try {
+    loaded = await adapt(value, file, appUri, opts.adapter ?? 'auto');
+  } catch (err) {
+    // The app already serves on tgun's socket; what it also exports need not be servable.
+    if (!sl?.server) throw err;
+  }
+  if (!sl?.server) return loaded as LoadedApp;
+  const adapterName = loaded?.adapterName ?? SELF_LISTENED;
+  return { app: selfListenedApp(sl.server, loaded?.app), adapterName, selfListened: true };
+}
+
+/** Imports the app and resolves its adapter; throws TGUN_ERR_APP_LOAD with a clear message when anything is off. */
+export async function loadApp(appUri: string, opts: LoadAppOptions): Promise<LoadedApp> {
+  const sl = opts.selfListenFd === undefined ? null : installSelfListen({ fd: opts.selfListenFd });
+  try {
+    return await loadWith(appUri, opts, sl);
+  } finally {
+    sl?.dispose();
+  }
 }

@@ -1,12 +1,12 @@
 /**
  * The boot sequence of a worker, gunicorn's `init_process` order: configuration → `Booting worker` →
- * `postFork` → privilege drop → load the app → `postWorkerInit` → listen on the inherited sockets → report
- * booted. A failure before the end exits 4 when the app could not be loaded and 3 for anything else, which
+ * `postFork` → privilege drop → load the app → the configuration again, with the app's framework settings →
+ * `postWorkerInit` → listen on the inherited sockets → report booted. A failure before the end exits 4 when the app could not be loaded and 3 for anything else, which
  * makes the arbiter halt instead of respawning forever.
  */
 import type { ServedApp } from '../adapter.js';
 import { loadApp } from '../app/load.js';
-import { loadConfig } from '../config/load.js';
+import { type LoadedConfig, loadConfig } from '../config/load.js';
 import type { BootedMessage, InitMessage, RetiringMessage } from '../ipc/messages.js';
 import { formatLine } from '../logging/format.js';
 import { createErrorLog, type ErrorLog } from '../logging/logger.js';
@@ -30,6 +30,25 @@ function bootFailure(log: ErrorLog | null, message: string, err: unknown, code: 
   process.exit(code);
 }
 
+/**
+ * The configuration with the app's framework settings (Express `trust proxy`…) as the layer just above the
+ * defaults. A framework value tgun rejects is the app's business, not a reason to take the worker down: warn
+ * and serve with the configuration as it was.
+ */
+async function withFramework(
+  init: InitMessage,
+  base: LoadedConfig,
+  app: ServedApp,
+  adapterName: string,
+  log: ErrorLog,
+): Promise<LoadedConfig> {
+  if (!app.settings || Object.keys(app.settings).length === 0) return base;
+  const layered = await loadConfig(init.inputs, { name: adapterName, values: app.settings });
+  if (layered.ok) return layered;
+  log.warning(`Ignoring the ${adapterName} app's framework settings:\n${layered.message}`);
+  return base;
+}
+
 /** Runs the boot sequence; on success the worker is serving and `actions` drive its shutdown. */
 export async function bootWorker(
   init: InitMessage,
@@ -39,7 +58,7 @@ export async function bootWorker(
   const loaded = await loadConfig(init.inputs);
   if (!loaded.ok)
     return bootFailure(null, 'Worker could not load the configuration', loaded.message, WORKER_EXIT.bootFailed);
-  const config = loaded.config;
+  let config = loaded.config;
   let log: ErrorLog;
   try {
     log = createErrorLog({ target: config.errorLog, level: config.logLevel, cwd: config.chdir });
@@ -67,6 +86,7 @@ export async function bootWorker(
   });
 
   let app: ServedApp;
+  let adapterName: string;
   let serving: Serving;
   try {
     await config.postFork(server, view);
@@ -75,15 +95,32 @@ export async function bootWorker(
     return bootFailure(log, 'Exception in worker process', err, WORKER_EXIT.bootFailed);
   }
   try {
-    app = await loadApp(init.appUri, { cwd: config.chdir });
+    // The app's own listen() is redirected to the first inherited socket only while it loads, before any
+    // server of tgun's listens.
+    const selfListenFd = init.listeners[0]?.fd;
+    ({ app, adapterName } = await loadApp(init.appUri, {
+      cwd: config.chdir,
+      adapter: config.adapter,
+      ...(selfListenFd === undefined ? {} : { selfListenFd }),
+    }));
     await app.ready?.();
   } catch (err) {
     return bootFailure(log, `Failed to load application ${init.appUri}`, err, WORKER_EXIT.appLoadFailed);
   }
+  const layered = await withFramework(init, loaded, app, adapterName, log);
+  config = layered.config;
   try {
     // Before the first accept, as gunicorn's post_worker_init runs before its serving loop.
     await config.postWorkerInit(view);
-    const opts = { backlog: config.backlog, keepAliveMs: config.keepAlive * 1000 };
+    // origins tell serve() whether keepAlive was set by the user (apply it to an app's own server) or is a default;
+    // config and log switch on the HTTP pipeline (limits, proxy trust, PROXY protocol, TLS, access log, StatsD).
+    const opts = {
+      backlog: config.backlog,
+      keepAliveMs: config.keepAlive * 1000,
+      origins: layered.origins,
+      config,
+      log,
+    };
     serving = await serve(app, init.listeners, opts, {
       wrap: (listener) => requestPath(state, view, config, log, guardListener(listener, log)),
       instrument: (http) => instrumentServer(http, state, view, config, log),
