@@ -4,4 +4,3 @@
  */
 export { adapter, adapter as default, type ExpressApp, isExpressApp } from './adapter.js';
 export { expressSettings } from './settings.js';
-export { trustToAllowIps } from './trust.js';

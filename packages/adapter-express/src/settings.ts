@@ -2,8 +2,7 @@
  * The framework-settings layer for Express: what the app already declares, as tgun settings. Only `trust proxy`
  * has a tgun counterpart (`forwardedAllowIps`); it is reported, never written back into the app.
  */
-import type { FrameworkSettings } from '@tgun/core';
-import { trustToAllowIps } from './trust.js';
+import { type FrameworkSettings, trustToAllowIps } from '@tgun/core';
 
 /** The settings of an Express app (`app.settings`), as tgun's framework layer. */
 export function expressSettings(settings: Readonly<Record<string, unknown>>): FrameworkSettings {

@@ -4,7 +4,8 @@ import { loadWithFramework, send } from '@tgun/conformance';
 import express5 from 'express';
 import express4 from 'express4';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adapter, isExpressApp, trustToAllowIps } from '../src/index.js';
+import { trustToAllowIps } from '@tgun/core';
+import { adapter, isExpressApp } from '../src/index.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -5,4 +5,3 @@
  */
 export { adapter, adapter as default, type FastifyApp, isFastifyApp } from './adapter.js';
 export { type FastifyConfigSource, fastifySettings } from './settings.js';
-export { trustToAllowIps } from './trust.js';

@@ -5,8 +5,7 @@
  * `requestTimeout`, `maxRequestsPerSocket` and `https` have no tgun setting and simply keep working on
  * Fastify's server.
  */
-import type { FrameworkSettings } from '@tgun/core';
-import { trustToAllowIps } from './trust.js';
+import { type FrameworkSettings, trustToAllowIps } from '@tgun/core';
 
 /** Where Fastify keeps what it was built with; `trustProxy` is only in the internal options object. */
 export interface FastifyConfigSource {

@@ -17,4 +17,5 @@ export type {
 export type { HookSignatures, ServerView, SslContextFactory, WorkerView } from './hooks/types.js';
 export type { Logger, LogLevel } from './logging/types.js';
 export { ERROR_CODES, EXIT, type ErrorCode, TgunError } from './errors.js';
+export { trustToAllowIps } from './http/proxy-addr-trust.js';
 export { VERSION } from './version.js';

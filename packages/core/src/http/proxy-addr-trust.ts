@@ -1,6 +1,6 @@
 /**
- * proxy-addr's trust values (Express `trust proxy`, Fastify `trustProxy`) as tgun's `forwardedAllowIps`.
- * Kept identical in @tgun/adapter-express and @tgun/adapter-fastify, which must not depend on each other.
+ * proxy-addr's trust values (Express `trust proxy`, Fastify `trustProxy`) as tgun's `forwardedAllowIps`: the
+ * one mapping both adapters use for their framework-settings layer.
  */
 import { isIP } from 'node:net';
 
