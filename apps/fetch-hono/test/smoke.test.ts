@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noLeftovers, serve, type TgunHandle, workersAnswering } from './harness.js';
+import { noLeftovers, spawnTgun, type TgunHandle, workersAnswering } from '@tgun/core/testing';
 
 const APP_DIR = fileURLToPath(new URL('../', import.meta.url));
 let tgun: TgunHandle;
 
 beforeAll(async () => {
-  tgun = await serve(['-c', 'tgun.config.ts', '-w', '2', '-b', '127.0.0.1:0'], APP_DIR);
+  tgun = await spawnTgun(['-c', 'tgun.config.ts', '-w', '2', '-b', '127.0.0.1:0'], { cwd: APP_DIR, timeoutMs: 30_000 });
 });
 
 afterAll(async () => {

@@ -15,4 +15,5 @@ export {
   TGUN_BIN,
   type TgunHandle,
   waitUntilServing,
+  workersAnswering,
 } from './spawn-tgun.js';

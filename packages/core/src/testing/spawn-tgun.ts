@@ -137,9 +137,33 @@ export async function spawnTgun(args: readonly string[], opts: SpawnTgunOptions 
   };
   if (opts.wait !== 'none') {
     await waitForLog(/Listening at: /);
-    if (opts.wait !== 'listening') await waitUntilServing(handle.url, timeoutMs);
+    if (opts.wait !== 'listening') {
+      // An app that fails to load ends tgun early: fail at once with tgun's own log, which says why, instead of
+      // polling a dead address until the timeout.
+      const died = exited.then((e) => new Error(`tgun exited (${JSON.stringify(e)}) before serving:\n${output}`));
+      const serving = waitUntilServing(handle.url, timeoutMs).then(
+        () => null,
+        (err: Error) => new Error(`${err.message}; tgun's log:\n${output}`),
+      );
+      const failure = await Promise.race([serving, died]);
+      if (failure) throw failure;
+    }
   }
   return handle;
+}
+
+/**
+ * Sends `GET /` on fresh connections (the kernel picks a worker for each) until `count` different workers have
+ * answered, told apart by a response header carrying the worker's pid; bounded to 300 requests. A worker that
+ * answered has loaded the app.
+ */
+export async function workersAnswering(url: string, count: number, header = 'x-worker-pid'): Promise<Set<number>> {
+  const seen = new Set<number>();
+  for (let i = 0; i < 300 && seen.size < count; i++) {
+    const res = await request(url, '/');
+    seen.add(Number(res.headers[header]));
+  }
+  return seen;
 }
 
 /** Polls `target` until it answers 2xx. */
