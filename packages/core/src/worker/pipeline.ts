@@ -51,13 +51,23 @@ function peer(socket: Socket): string {
   return socket.remoteAddress ?? 'unix';
 }
 
+/**
+ * The log text for a parser rejection. Node reports an oversized head as "Header overflow", and so does Node 26's
+ * parser for too many header lines (Node 20 leaves that to tgun's own check), without saying which; operators get
+ * gunicorn's wording on every line, with Node's own in brackets.
+ */
+function describeClientError(err: Error & { code?: string }): string {
+  if (err.code === 'HPE_HEADER_OVERFLOW') return `limit request headers fields or size exceeded (${err.message})`;
+  return err.message;
+}
+
 /** Node's `clientError` (malformed head, header overflow, slow client): answer gunicorn's status, then drop. */
 function clientErrorHandler(log: Logger) {
   return (err: Error & { code?: string }, socket: Socket) => {
     const answer = clientErrorStatus(err);
     if (answer !== undefined) {
       if (answer.status === 408) log.debug(`Request timeout from ip=${peer(socket)}`);
-      else log.warning(`Invalid request from ip=${peer(socket)}: ${err.message}`);
+      else log.warning(`Invalid request from ip=${peer(socket)}: ${describeClientError(err)}`);
       const s = socket as Answerable;
       // Only when no response has started on this connection, as Node's own handler does.
       if (s.writable && !s._httpMessage?.headersSent) s.write(plainAnswer(answer.status, answer.reason));
