@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { request } from '../src/testing/http.js';
 import { startLoad } from '../src/testing/load.js';
 import { noLeftovers, spawnTgun } from '../src/testing/spawn-tgun.js';
+import { until } from '../src/testing/until.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const APP = join(FIXTURES, 'pid-app.mjs');
@@ -17,14 +17,6 @@ afterAll(async () => {
   await noLeftovers(marks);
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const count = (text: string, re: RegExp) => text.match(new RegExp(re, 'g'))?.length ?? 0;
 

@@ -8,6 +8,7 @@ import { readPid } from '../src/arbiter/pidfile.js';
 import { request } from '../src/testing/http.js';
 import { commandLine, isRunning } from '../src/testing/processes.js';
 import { MARK_ENV, noLeftovers, spawnTgun, TGUN_BIN, waitUntilServing } from '../src/testing/spawn-tgun.js';
+import { until } from '../src/testing/until.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const APP = join(FIXTURES, 'pid-app.mjs');
@@ -18,14 +19,6 @@ afterAll(async () => {
   await noLeftovers(marks);
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** Polls `url` until it answers `want` (or 20 s pass); returns the last body. */
 async function servedBody(url: string, want: string): Promise<string> {

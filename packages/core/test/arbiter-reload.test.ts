@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPid } from '../src/arbiter/pidfile.js';
 import { request } from '../src/testing/http.js';
 import { startLoad } from '../src/testing/load.js';
 import { isRunning } from '../src/testing/processes.js';
 import { noLeftovers, spawnTgun } from '../src/testing/spawn-tgun.js';
+import { until } from '../src/testing/until.js';
 
 const APP = join(import.meta.dirname, 'fixtures', 'pid-app.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'tgun-reload-'));
@@ -17,14 +17,6 @@ afterAll(async () => {
   await noLeftovers(marks);
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const bootedPids = (logs: string) => [...logs.matchAll(/Booting worker with pid: (\d+)/g)].map((m) => Number(m[1]));
 

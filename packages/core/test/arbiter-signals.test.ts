@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { request } from '../src/testing/http.js';
 import { noLeftovers, spawnTgun } from '../src/testing/spawn-tgun.js';
+import { until } from '../src/testing/until.js';
 
 const APP = join(import.meta.dirname, 'fixtures', 'pid-app.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'tgun-signals-'));
@@ -22,14 +23,6 @@ const readOr = (path: string) => {
     return '';
   }
 };
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('master signals', () => {
   it('TTIN adds a worker and TTOU removes the oldest, never below one', async () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { request } from '../src/testing/http.js';
 import { isRunning } from '../src/testing/processes.js';
 import { noLeftovers, spawnTgun } from '../src/testing/spawn-tgun.js';
+import { until } from '../src/testing/until.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const APP = join(FIXTURES, 'pid-app.mjs');
@@ -16,14 +17,6 @@ afterAll(async () => {
   await noLeftovers(marks);
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 interface HookCall {
   hook: string;

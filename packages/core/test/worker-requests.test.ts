@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { request } from '../src/testing/http.js';
 import { startLoad } from '../src/testing/load.js';
 import { noLeftovers, spawnTgun } from '../src/testing/spawn-tgun.js';
+import { until } from '../src/testing/until.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const APP = join(FIXTURES, 'pid-app.mjs');
@@ -13,14 +14,6 @@ const marks: string[] = [];
 afterAll(async () => {
   await noLeftovers(marks);
 });
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('worker request handling', () => {
   it('--max-requests recycles a worker after N requests, closing the last connection', async () => {

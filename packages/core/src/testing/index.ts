@@ -17,3 +17,4 @@ export {
   waitUntilServing,
   workersAnswering,
 } from './spawn-tgun.js';
+export { until } from './until.js';
