@@ -11,7 +11,7 @@ import { relative } from 'node:path';
  * @property {number} failed tests that failed, plus one per file that failed to load, plus one for a crashed run
  * @property {number} skipped skipped and todo tests
  * @property {number} files test files vitest reported on
- * @property {string[]} problems one line per failure the test counts alone would not show
+ * @property {string[]} problems one line per failed test (file, name, first line of its message), per file that failed to load, and per crash
  */
 
 /**
@@ -37,6 +37,12 @@ export function countsFromReport(reportPath, exitCode, root = process.cwd()) {
   let failed = report.numFailedTests ?? 0;
   for (const file of results) {
     const assertions = Array.isArray(file.assertionResults) ? file.assertionResults : [];
+    for (const a of assertions) {
+      if (a.status !== 'failed') continue;
+      // The matrix at the end of CI is often all that is kept of a run: name each failure and its first line.
+      const why = String(a.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 200);
+      problems.push(`${relative(root, String(file.name))} > ${a.fullName ?? a.title}: ${why}`);
+    }
     if (file.status === 'failed' && !assertions.some((a) => a.status === 'failed')) {
       failed += 1;
       const why = String(file.message ?? '').split('\n')[0] || 'no message';

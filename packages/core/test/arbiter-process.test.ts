@@ -127,6 +127,8 @@ describe('process management', () => {
     writeFileSync(app, "export default (req, res) => res.end('v2');\n");
     await tgun.waitForLog(/Worker reloading: .*app\.mjs modified/);
     expect(await servedBody(tgun.url, 'v2')).toBe('v2');
+    // The v1 worker may still be draining after v2 answers: sample once it has gone.
+    await until('the v1 worker gone', () => tgun.workerPids().length === 1);
     const [current] = tgun.workerPids();
     // Broken code keeps the running worker, and no new worker starts until the next change.
     writeFileSync(app, 'export default (req, res) => res.end(;\n');

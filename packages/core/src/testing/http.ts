@@ -3,6 +3,7 @@
  * `Listening at:` prints).
  */
 import { type Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** A response, fully read. */
 export interface TestResponse {
@@ -18,6 +19,8 @@ export interface RequestOptions {
   /** `false` opens a fresh connection; an agent reuses its sockets. Default: a fresh connection. */
   readonly agent?: Agent | false;
   readonly timeoutMs?: number;
+  /** Called with the socket the request goes out on (a reused keep-alive socket or a fresh one). */
+  readonly onSocket?: (socket: Socket) => void;
 }
 
 /** The `http.request` options that reach `target` (`http://…` or `unix:/path`). */
@@ -49,6 +52,7 @@ export function request(target: string, path = '/', opts: RequestOptions = {}): 
       },
     );
     req.setTimeout(opts.timeoutMs ?? 15_000, () => req.destroy(new Error(`request to ${target}${path} timed out`)));
+    if (opts.onSocket) req.on('socket', opts.onSocket);
     req.on('error', reject);
     req.end();
   });

@@ -4,6 +4,7 @@
  * `Connection: close` connection. It counts sent/ok/failed and remembers the first errors.
  */
 import { Agent } from 'node:http';
+import type { Socket } from 'node:net';
 import { request } from './http.js';
 
 /** What the load client saw. */
@@ -15,6 +16,11 @@ export interface LoadStats {
   errors: string[];
   /** Distinct pids that answered (the fixture apps answer with their pid). */
   pids: Set<string>;
+  /**
+   * Failures by the worker that held them: a reused keep-alive socket is known by the pid its previous answer
+   * named; a request on a new connection is counted under `fresh`.
+   */
+  failedOn: Record<string, number>;
 }
 
 /** Options for {@link startLoad}. */
@@ -41,27 +47,39 @@ export function startLoad(target: string, opts: LoadOptions = {}): Load {
   const closeEvery = opts.closeEvery ?? 5;
   const max = opts.maxRequests ?? 200_000;
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const stats: LoadStats = { sent: 0, ok: 0, failed: 0, errors: [], pids: new Set() };
+  const stats: LoadStats = { sent: 0, ok: 0, failed: 0, errors: [], pids: new Set(), failedOn: {} };
+  const owner = new WeakMap<Socket, string>();
   let running = true;
   const loop = async () => {
     for (let i = 1; running && stats.sent < max; i++) {
       stats.sent++;
       const fresh = closeEvery > 0 && i % closeEvery === 0;
+      let socket: Socket | undefined;
+      const failedOn = () => {
+        const by = (socket && owner.get(socket)) ?? 'fresh';
+        stats.failedOn[by] = (stats.failedOn[by] ?? 0) + 1;
+      };
       try {
         const res = await request(target, opts.path ?? '/', {
           agent: fresh ? false : agent,
           ...(fresh ? { headers: { connection: 'close' } } : {}),
           timeoutMs: 20_000,
+          onSocket: (s) => {
+            socket = s;
+          },
         });
         if (res.status === 200) {
           stats.ok++;
           stats.pids.add(res.body);
+          if (socket) owner.set(socket, res.body);
         } else {
           stats.failed++;
+          failedOn();
           if (stats.errors.length < 10) stats.errors.push(`status ${res.status}: ${res.body.slice(0, 100)}`);
         }
       } catch (err) {
         stats.failed++;
+        failedOn();
         if (stats.errors.length < 10) stats.errors.push(String((err as Error).message ?? err));
       }
     }
