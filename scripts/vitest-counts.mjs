@@ -40,7 +40,9 @@ export function countsFromReport(reportPath, exitCode, root = process.cwd()) {
     for (const a of assertions) {
       if (a.status !== 'failed') continue;
       // The matrix at the end of CI is often all that is kept of a run: name each failure and its first line.
-      const why = String(a.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 200);
+      const why = String(a.failureMessages?.[0] ?? '')
+        .split('\n')[0]
+        .slice(0, 200);
       problems.push(`${relative(root, String(file.name))} > ${a.fullName ?? a.title}: ${why}`);
     }
     if (file.status === 'failed' && !assertions.some((a) => a.status === 'failed')) {
