@@ -7,6 +7,8 @@
 //       only the files matching these patterns; none yet is reported as such, not as a failure
 //   ci-suites.mjs run --label "pnpm test" --summary out/20.json -- npx --yes pnpm@10.34.8 test
 //       a command (the README's) on the machine's Node, with vitest's reporter options appended
+//   ci-suites.mjs run --label "fault-injection suite" --summary out/faults.json -- npx --yes pnpm@10.34.8 test:faults
+//       the same for bench/'s fault-injection suite: its script ends in `vitest run`, so the options reach it
 //   ci-suites.mjs total out/*.json
 //       one line per suite, then `N passed, N failed` over all of them as the last line
 //

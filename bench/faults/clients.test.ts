@@ -1,7 +1,7 @@
 /**
  * Clients that misbehave, each while a well-behaved load keeps running against the same single worker:
- * slowloris, half-open connections, oversized heads, our corpus of malformed and smuggling requests, and a
- * flood of connections over --worker-connections and the backlog. The well-behaved load must lose nothing,
+ * slowloris, half-open connections, oversized heads, and our corpus of malformed and smuggling requests (the
+ * flood of connections is in flood.test.ts). The well-behaved load must lose nothing,
  * the worker must not die, and no bad request may reach the app.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -109,22 +109,23 @@ describe('misbehaving clients', () => {
         {
           name: 'request line of 5,000 bytes (> 4094)',
           bytes: `GET /o0?${big(5000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
-          expect: [400, 414],
+          // gunicorn's statuses: LimitRequestLine is 400, LimitRequestHeaders 431.
+          expect: [400],
         },
         {
           name: 'header line of 9,000 bytes (> 8190)',
           bytes: `GET /o1 HTTP/1.1\r\nHost: x\r\nX-Big: ${big(9000)}\r\n\r\n`,
-          expect: [400, 431],
+          expect: [431],
         },
         {
           name: '150 header fields (> 100)',
           bytes: `GET /o2 HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 150 }, (_, i) => `X-${i}: v\r\n`).join('')}\r\n`,
-          expect: [400, 431],
+          expect: [431],
         },
         {
           name: 'header of 1 MB',
           bytes: `GET /o3 HTTP/1.1\r\nHost: x\r\nX-Huge: ${big(1 << 20)}\r\n\r\n`,
-          expect: [400, 431],
+          expect: [431],
         },
       ];
       const results = await Promise.all(cases.map((c) => exchange(tgun.port, c.bytes)));
@@ -147,7 +148,7 @@ describe('misbehaving clients', () => {
     }
   });
 
-  it('malformed and smuggling requests: 400 and a closed connection, nothing reaches the app', async () => {
+  it('malformed and smuggling requests: 400 (501 for an unknown coding, as gunicorn answers), a closed connection, nothing reaches the app', async () => {
     const { tgun, worker } = await oneWorker();
     try {
       const load = startLoad({ port: tgun.port, concurrency: 4 });
@@ -167,50 +168,17 @@ describe('misbehaving clients', () => {
           ({ c, r, reached }) =>
             `[${c.class}] ${c.name}: status ${r?.status ?? 'none'}, closed ${r?.closedByServer}, reached the app ${reached}×`,
         );
-      const smuggled = seen['/smuggled'] ?? 0;
+      const leaks = Object.entries(seen).filter(([path]) => path.startsWith('/smuggled/'));
+      const smuggled = leaks.reduce((n, [, count]) => n + count, 0);
       report(
         `malformed/smuggling corpus (${cases.length} cases)`,
         s,
-        `${cases.length - wrong.length} handled as expected, smuggled requests served ${smuggled}${wrong.length ? `; NOT: ${wrong.join('; ')}` : ''}`,
+        `${cases.length - wrong.length} handled as expected, smuggled requests served ${smuggled}${leaks.length ? ` (${leaks.map(([path]) => path).join(', ')})` : ''}${wrong.length ? `; NOT: ${wrong.join('; ')}` : ''}`,
       );
       expect(wrong).toEqual([]);
       expect(smuggled).toBe(0);
       expect(s.failed).toBe(0);
       expect(tgun.workers()).toEqual([worker]);
-    } finally {
-      expect(await tgun.stop()).toEqual([]);
-    }
-  });
-
-  it('a flood of connections over --worker-connections and the backlog: every request sent is answered', async () => {
-    const { tgun, worker } = await oneWorker(['--worker-connections', '20', '--backlog', '16']);
-    try {
-      const load = startLoad({ port: tgun.port, concurrency: 4 });
-      expect(await served(load.stats, 50)).toBe(true);
-      const flood = await Promise.all(
-        Array.from({ length: 200 }, () =>
-          exchange(tgun.port, 'GET /slow?ms=200 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', {
-            timeoutMs: 20_000,
-          }),
-        ),
-      );
-      expect(await served(load.stats, 100)).toBe(true);
-      const s = await load.stop();
-      const answered = flood.filter((r) => r.status === 200).length;
-      const reset = flood.filter((r) => r.status === null && r.closedByServer).length;
-      const hung = flood.filter((r) => !r.closedByServer).length;
-      report(
-        'flood: 200 connections, --worker-connections 20, --backlog 16',
-        s,
-        `flood answered ${answered}, reset without an answer ${reset}, hung ${hung}`,
-      );
-      expect(hung).toBe(0);
-      expect(tgun.alive()).toBe(true);
-      expect(tgun.workers()).toEqual([worker]);
-      // A connection the kernel completed carries a request that was sent: it must be answered, not reset.
-      expect(reset).toBe(0);
-      expect(answered).toBe(200);
-      expect(s.failed).toBe(0);
     } finally {
       expect(await tgun.stop()).toEqual([]);
     }

@@ -4,7 +4,7 @@
  * Transfer-Encoding + Content-Length smuggling, bare CR/LF, NUL bytes, obsolete line folding, plus the Host
  * and request-target rules. Each must be answered 400 (or the listed status) and the connection closed, and
  * neither it nor anything smuggled behind it may reach the app: every case requests its own path `/cN`,
- * and smuggled requests ask for `/smuggled`.
+ * and smuggled requests ask for `/smuggled/cN`.
  */
 
 /** One case. */
@@ -16,7 +16,8 @@ export interface CorpusCase {
   readonly expect?: readonly number[];
 }
 
-const SMUGGLED = 'GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n';
+/** The request hidden behind case `p`'s own; it asks for `/smuggled/cN`, so a leak names its case. */
+const smuggled = (p: string) => `GET /smuggled${p} HTTP/1.1\r\nHost: x\r\n\r\n`;
 
 /** Builds the corpus; case `i` asks for `/c{i}` wherever the request line allows a path. */
 export function corpus(): CorpusCase[] {
@@ -99,47 +100,49 @@ export function corpus(): CorpusCase[] {
       class: 'smuggling',
       name: 'CL.TE: Content-Length then chunked, request smuggled in the body',
       bytes: (p) =>
-        `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Length: ${5 + SMUGGLED.length}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${SMUGGLED}`,
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nContent-Length: ${5 + smuggled(p).length}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled(p)}`,
     },
     {
       class: 'smuggling',
       name: 'TE.CL: chunked then Content-Length, request smuggled in a chunk',
       bytes: (p) =>
-        `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n${SMUGGLED.length.toString(16)}\r\n${SMUGGLED}\r\n0\r\n\r\n`,
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n${smuggled(p).length.toString(16)}\r\n${smuggled(p)}\r\n0\r\n\r\n`,
     },
     {
       class: 'smuggling',
       name: 'chunked listed twice',
-      bytes: (p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n${SMUGGLED}`,
+      bytes: (p) =>
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n${smuggled(p)}`,
     },
     {
       class: 'smuggling',
       name: 'chunked not the last coding',
       bytes: (p) =>
-        `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${SMUGGLED}`,
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${smuggled(p)}`,
     },
     {
       class: 'smuggling',
       name: 'obfuscated coding "xchunked" with Content-Length',
       bytes: (p) =>
-        `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${SMUGGLED}`,
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${smuggled(p)}`,
     },
     {
       class: 'smuggling',
       name: 'Transfer-Encoding with a space before the colon',
       bytes: (p) =>
-        `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${SMUGGLED}`,
+        `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${smuggled(p)}`,
     },
     {
       class: 'smuggling',
       name: 'chunked on HTTP/1.0',
-      bytes: (p) => `POST ${p} HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${SMUGGLED}`,
+      bytes: (p) => `POST ${p} HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled(p)}`,
     },
     {
       class: 'smuggling',
       name: 'unknown transfer coding',
-      bytes: (p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: frob, chunked\r\n\r\n0\r\n\r\n${SMUGGLED}`,
-      expect: [400, 501],
+      bytes: (p) => `POST ${p} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: frob, chunked\r\n\r\n0\r\n\r\n${smuggled(p)}`,
+      // gunicorn's UnsupportedTransferCoding.
+      expect: [501],
     },
     { class: 'line-endings', name: 'bare LF line ends', bytes: (p) => `GET ${p} HTTP/1.1\nHost: x\n\n` },
     {

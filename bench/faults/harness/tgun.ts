@@ -9,7 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { MARK_ENV, childrenOf, isRunning, marked, reapMarked, until } from '../../lib/procs.mjs';
 
-const TGUN_BIN = fileURLToPath(new URL('../../../packages/core/bin/tgun.js', import.meta.url));
+/** The workspace's build, or another one named by TGUN_FAULTS_BIN (to check a fix, or an older release). */
+const TGUN_BIN =
+  process.env.TGUN_FAULTS_BIN ?? fileURLToPath(new URL('../../../packages/core/bin/tgun.js', import.meta.url));
 /** The fault fixture, served by most scenarios. */
 export const FAULT_APP = fileURLToPath(new URL('../fixtures/fault-app.mjs', import.meta.url));
 const WORKER = ['--tgun-worker=', 'tgun: worker'];

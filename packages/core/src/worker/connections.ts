@@ -8,9 +8,14 @@
  * `test/worker-connections.test.ts`): libuv accepts through the same I/O watcher a stream reads with, and
  * `uv_read_stop` stops it only on a stream marked reading, so the handle is marked with `readStart()` once at
  * set-up. That works on the inherited fds workers listen on; a handle that refuses (`readStart()` ≠ 0, as a
- * port-bound one does) falls back to Node's `maxConnections`. Connections already pending in one accept burst
- * are still taken, so a burst can overshoot the cap; they are served, never dropped. With several `--bind`
- * addresses the cap applies to each listener.
+ * port-bound one does) falls back to Node's `maxConnections`. The libuv of every Node line tgun supports accepts
+ * one connection per poll (libuv#3696), so `readStop()` takes effect at once and the pipeline's `maxConnections`,
+ * set to the same cap, never fires on this path. With several `--bind` addresses the cap applies to each
+ * listener.
+ *
+ * Past the backlog the kernel, not tgun, holds connections back: on Linux with SYN cookies the client's
+ * handshake completes and its request is retransmitted until the accept queue has room (bench/faults
+ * flood.test.ts shows both cases).
  */
 import type { Server, Socket } from 'node:net';
 import type { Logger } from '../logging/types.js';
