@@ -118,9 +118,14 @@ export async function createPipeline(config: TgunConfig, log: Logger): Promise<H
   const keepAlive = limits.keepAlive;
   const headersTimeout = limits.serverOptions.headersTimeout ?? 60_000;
 
+  // Connections whose request was refused: Node's parser may already have read requests pipelined behind it
+  // (a smuggled one, say). Left unanswered, they end with the connection when the refusal's
+  // `Connection: close` answer has been sent, as gunicorn serves nothing after an error.
+  const refused = new WeakSet<Socket>();
   const front =
     (listener: RequestListener): RequestListener =>
     (req, res) => {
+      if (refused.has(req.socket)) return;
       markStart(res);
       res.on('close', closed);
       if (!keepAlive) res.shouldKeepAlive = false;
@@ -128,6 +133,7 @@ export async function createPipeline(config: TgunConfig, log: Logger): Promise<H
       if (typeof verdict === 'object') {
         log.warning(`Invalid request from ip=${peer(req.socket)}: ${verdict.message}`);
         res.shouldKeepAlive = false;
+        refused.add(req.socket);
         // The reason phrase only: the log message quotes client input, which is not echoed back.
         const body = `${STATUS_CODES[verdict.status] ?? 'Bad Request'}\n`;
         res.writeHead(verdict.status, {
