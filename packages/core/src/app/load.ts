@@ -13,12 +13,13 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServedApp } from '../adapter.js';
 import { TgunError } from '../errors.js';
+import type { Logger } from '../logging/types.js';
+import { describeLoad, importTypeScript, isTypeScriptFile } from '../modules/typescript.js';
 import { missingExportMessage, resolveAdapter } from './adapters.js';
 import { describeValue, isFactory } from './detect.js';
 import { installSelfListen, type SelfListen, selfListenedApp } from './self-listen.js';
 
 const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
-const TS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 /** `MODULE[:VARIABLE]` split into its parts. */
 export interface AppUri {
@@ -61,13 +62,12 @@ export function resolveModule(spec: string, cwd: string): string {
   return fail(`Failed to find application module '${spec}' (looked in ${cwd}${pathLike ? '' : ' and its packages'}).`);
 }
 
-async function importModule(file: string): Promise<Record<string, unknown>> {
-  if (TS.has(extname(file))) {
-    // Loaded on demand, for the same reason as above. interopDefault lets the app's own `import Koa from 'koa'`
-    // see a CommonJS package's module.exports; the app's named exports stay reachable.
-    const { createJiti } = await import('jiti');
-    const jiti = createJiti(pathToFileURL(file).href, { interopDefault: true });
-    return (await jiti.import(file)) as Record<string, unknown>;
+/** Imports the app's module; TypeScript goes through the loader `modules/typescript.ts` picks for this line. */
+async function importModule(file: string, log: Pick<Logger, 'debug'> | undefined): Promise<Record<string, unknown>> {
+  if (isTypeScriptFile(file)) {
+    const loaded = await importTypeScript(file);
+    log?.debug(describeLoad(file, loaded));
+    return loaded.ns;
   }
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
@@ -119,6 +119,8 @@ export interface LoadAppOptions {
    * HTTP `listen()` is redirected there. The redirection ends before `loadApp` returns.
    */
   readonly selfListenFd?: number;
+  /** Told at debug level which loader imported a TypeScript app (Node's type stripping or jiti, and why). */
+  readonly log?: Pick<Logger, 'debug'>;
 }
 
 /** A loaded app and the adapter that serves it (its name labels the framework settings layer). */
@@ -151,7 +153,7 @@ async function loadWith(appUri: string, opts: LoadAppOptions, sl: SelfListen | n
   const file = resolveModule(uri.module, opts.cwd);
   let ns: Record<string, unknown>;
   try {
-    ns = await importModule(file);
+    ns = await importModule(file, opts.log);
   } catch (err) {
     return fail(`Failed to import application module '${uri.module}': ${(err as Error)?.message ?? String(err)}`, err);
   }

@@ -111,6 +111,7 @@ export async function run(argv: readonly string[], inputs?: Partial<ConfigInputs
     appUri,
     configFile: loaded.configFile,
     configSource: loaded.configSource,
+    configLoadedWith: loaded.configLoadedWith,
     origins: loaded.origins,
   });
 }

@@ -1,11 +1,13 @@
 /**
  * Finding and reading the config file. A config file is a module, like a `gunicorn.conf.py`: it may
  * `export default defineConfig({...})`, use named exports (`export const workers = 4`, hooks as named
- * functions), or both. TypeScript, ESM and CommonJS files all load through jiti (TypeScript on Node 20 has no
- * native loader), with every cache bypassed so a HUP reads the file again.
+ * functions), or both. A TypeScript file loads with Node's own type stripping where the line has it, else (and
+ * for JavaScript) through jiti; either way every cache is bypassed so a HUP reads the file again
+ * (`modules/typescript.ts` makes the choice).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describeLoad, evaluateModuleText, isTypeScriptFile, type LoadedModule } from '../modules/typescript.js';
 
 /** File names tried, in order, when no `-c` is given. */
 export const CONFIG_FILE_NAMES = [
@@ -44,6 +46,11 @@ export type FileValues = Record<string, unknown>;
 export interface ConfigFileRead {
   readonly values: FileValues;
   readonly source: string;
+  /**
+   * For a TypeScript file, which loader evaluated it, as a debug line (`Loaded tgun.config.ts with node's type
+   * stripping`, or `with jiti (reason)`); null for JSON and JavaScript.
+   */
+  readonly loadedWith: string | null;
 }
 
 /**
@@ -71,24 +78,17 @@ export async function readConfigFile(path: string, source?: string): Promise<Con
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new ConfigFileError(`config file ${path} must contain a JSON object`);
     }
-    return { values: parsed as FileValues, source: text };
+    return { values: parsed as FileValues, source: text, loadedWith: null };
   }
-  let ns: Record<string, unknown>;
+  let loaded: LoadedModule;
   try {
-    // Imported on demand: jiti adds ~13 MB to a process, and an arbiter without a JS config file never needs it.
-    const { createJiti } = await import('jiti');
-    // evalModule transpiles and evaluates the text itself: `jiti.import` hands plain ESM to Node's loader,
-    // whose cache would keep serving the first version of the file after a HUP.
-    const jiti = createJiti(path, { moduleCache: false, fsCache: false, interopDefault: false });
-    ns = (await jiti.evalModule(text, { filename: path, async: true, forceTranspile: true })) as Record<
-      string,
-      unknown
-    >;
+    loaded = await evaluateModuleText(path, text);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new ConfigFileError(`failed to read config file ${path}: ${reason}`, { cause: err });
   }
-  return { values: mergeExports(ns, path), source: text };
+  const loadedWith = isTypeScriptFile(path) ? describeLoad(path, loaded) : null;
+  return { values: mergeExports(loaded.ns, path), source: text, loadedWith };
 }
 
 /**

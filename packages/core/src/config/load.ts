@@ -41,6 +41,8 @@ export interface LoadedConfig {
   readonly configFile: string | null;
   /** The config file's text that was evaluated (null without a file): what {@link ConfigInputs.configSnapshot} carries. */
   readonly configSource: string | null;
+  /** For a TypeScript config file, which loader evaluated it (a debug line, e.g. `Loaded tgun.config.ts with jiti`). */
+  readonly configLoadedWith: string | null;
 }
 
 /** A configuration that could not be loaded: one message listing every problem. */
@@ -99,11 +101,16 @@ export async function loadConfig(inputs: ConfigInputs, framework?: FrameworkLaye
   const configFile = typeof explicit === 'string' ? resolve(inputs.cwd, explicit) : findConfigFile(baseDir);
   let fileValues: FileValues = {};
   let configSource: string | null = null;
+  let configLoadedWith: string | null = null;
   const fileOrigin = originOf('file', configFile ?? undefined);
   if (configFile) {
     try {
       const snapshot = inputs.configSnapshot?.path === configFile ? inputs.configSnapshot.source : undefined;
-      ({ values: fileValues, source: configSource } = await readConfigFile(configFile, snapshot));
+      ({
+        values: fileValues,
+        source: configSource,
+        loadedWith: configLoadedWith,
+      } = await readConfigFile(configFile, snapshot));
     } catch (err) {
       if (!(err instanceof ConfigFileError)) throw err;
       problems.push({ origin: fileOrigin, message: err.message, ...(err.detail ? { detail: err.detail } : {}) });
@@ -134,5 +141,5 @@ export async function loadConfig(inputs: ConfigInputs, framework?: FrameworkLaye
   const chdir = origins.chdir?.layer === 'default' ? inputs.cwd : resolve(inputs.cwd, resolved.config.chdir);
   const config = { ...resolved.config, chdir, config: configFile } as TgunConfig;
   if (configFile && origins.config?.layer === 'default') origins.config = fileOrigin;
-  return { ok: true, config, origins, appUri: appUri ?? null, configFile, configSource };
+  return { ok: true, config, origins, appUri: appUri ?? null, configFile, configSource, configLoadedWith };
 }
