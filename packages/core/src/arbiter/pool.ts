@@ -11,6 +11,7 @@ import type { ConfigInputs } from '../config/load.js';
 import { isWorkerStatsSample, mergeSample } from '../control/stats.js';
 import type { ServerView } from '../hooks/types.js';
 import { type InitMessage, isFromWorker, type StopMessage } from '../ipc/messages.js';
+import { captureLines } from '../logging/capture.js';
 import type { ErrorLog } from '../logging/logger.js';
 import { addTotals, createRequestTotals, isWorkerSnapshot, type RequestTotals } from '../metrics/prometheus.js';
 import type { TgunConfig } from '../settings/registry.js';
@@ -148,7 +149,8 @@ export class Pool {
 
   private launch(rec: WorkerRecord): void {
     const { config, log, listeners } = this.host;
-    const capture = config.captureOutput && log.fd !== null ? log.fd : 'inherit';
+    // Pipes, not the log's fd: a dup'ed fd would keep writing to the rotated file after USR1 (logging/capture.ts).
+    const capture = config.captureOutput && log.fd !== null ? 'pipe' : 'inherit';
     const stdio: StdioOptions = ['ignore', capture, capture, ...listeners.map((l) => l.fd), 'ipc'];
     // The --tgun-name argument gives process.title room for `tgun: worker [NAME]` (Linux caps it at argv size).
     const args = [...execArgv(), WORKER_MAIN, `--tgun-worker=${rec.age}`, `--tgun-name=${this.host.procName}`];
@@ -162,6 +164,8 @@ export class Pool {
     rec.child = child;
     rec.pid = child.pid ?? 0;
     rec.lastBeat = performance.now();
+    if (child.stdout) captureLines(child.stdout, () => this.host.log, rec.pid, 'stdout');
+    if (child.stderr) captureLines(child.stderr, () => this.host.log, rec.pid, 'stderr');
     child.on('message', (msg: unknown) => this.onMessage(rec, msg));
     child.on('exit', (code, signal) => this.exited(rec, code, signal));
     child.on('error', (err) => {

@@ -1,34 +1,66 @@
 /**
  * HUP, gunicorn's `reload()`: read the configuration again (same command line, config file re-read), apply
- * it to the arbiter (worker count, log, `rawEnv`, pidfile, title, listeners if `bind` changed), run
+ * it to the arbiter (worker count, log, `rawEnv`, pidfile, title, listeners if `bind` changed, the metrics
+ * endpoint, control socket and StatsD client if their settings changed), run
  * `onReload`, then replace the workers. A configuration that no longer loads is reported and changes
  * nothing: the running workers keep serving.
  */
 import { loadConfig } from '../config/load.js';
 import { setTitle, masterTitle } from '../ipc/titles.js';
-import { createErrorLog } from '../logging/logger.js';
+import type { ErrorLog } from '../logging/logger.js';
+import { countLogLevels, openLogs } from '../logging/open.js';
 import type { TgunConfig } from '../settings/registry.js';
 import type { Arbiter } from './arbiter.js';
 import { Pidfile } from './pidfile.js';
 import { rebind } from './rebind.js';
 import { type ReloadStrategy, replaceWorkers } from './replace.js';
+import { reapplyServices } from './services.js';
 
 /** What started the reload: a HUP, or `--reload` seeing a file change. */
 export type ReloadTrigger = 'hup' | 'watch';
 
-function reopenLog(arb: Arbiter, next: TgunConfig): void {
+/** Settings that shape the arbiter's logs: when one changes, a HUP opens new logs instead of reopening files. */
+const LOG_SETTINGS = [
+  'errorLog',
+  'logLevel',
+  'accessLog',
+  'logConfigJson',
+  'syslog',
+  'syslogAddr',
+  'syslogPrefix',
+  'syslogFacility',
+  'disableRedirectAccessToSyslog',
+  'procName',
+  'statsdHost',
+  'statsdPrefix',
+  'dogstatsdTags',
+] as const satisfies readonly (keyof TgunConfig)[];
+
+/** The StatsD client counting each log's levels, closed with the log it counts for. */
+const counters = new WeakMap<ErrorLog, () => void>();
+
+async function reopenLog(arb: Arbiter, next: TgunConfig): Promise<void> {
   const prev = arb.config;
-  if (next.errorLog === prev.errorLog && next.logLevel === prev.logLevel) {
+  if (LOG_SETTINGS.every((k) => JSON.stringify(prev[k]) === JSON.stringify(next[k]))) {
     arb.log.reopen();
     return;
   }
+  let log: ErrorLog;
   try {
-    const log = createErrorLog({ target: next.errorLog, level: next.logLevel, cwd: next.chdir });
-    arb.log.close();
-    arb.log = log;
+    log = openLogs(next, arb.appUri);
   } catch (err) {
     arb.log.exception(`Could not open the error log ${next.errorLog}; keeping the current one`, err);
+    return;
   }
+  const old = arb.log;
+  arb.log = log;
+  old.close();
+  counters.get(old)?.();
+  const close = await countLogLevels(log, next).catch((err) => {
+    log.warning(`StatsD: ${(err as Error).message}`);
+    return undefined;
+  });
+  if (close) counters.set(log, close);
 }
 
 function movePidfile(arb: Arbiter, next: TgunConfig): void {
@@ -59,7 +91,7 @@ export async function reload(arb: Arbiter, trigger: ReloadTrigger, strategy?: Re
       return;
     }
   }
-  reopenLog(arb, next);
+  await reopenLog(arb, next);
   await rebind(arb, next);
   movePidfile(arb, next);
   arb.applyRawEnv(next.rawEnv);
@@ -68,6 +100,7 @@ export async function reload(arb: Arbiter, trigger: ReloadTrigger, strategy?: Re
   arb.configFile = loaded.configFile;
   arb.configSource = loaded.configSource;
   arb.appUri = loaded.appUri ?? arb.appUri;
+  await reapplyServices(arb);
   if (arb.numWorkers !== next.workers || trigger === 'hup') arb.setNumWorkers(next.workers);
   await arb.callHook('onReload', () => next.onReload(arb.server));
   setTitle(masterTitle(arb.procName, arb.masterPid !== 0));

@@ -10,7 +10,8 @@ import type { Origin } from '../config/problems.js';
 import { EXIT, TgunError } from '../errors.js';
 import { masterTitle, setTitle } from '../ipc/titles.js';
 import { formatLine } from '../logging/format.js';
-import { createErrorLog, type ErrorLog } from '../logging/logger.js';
+import type { ErrorLog } from '../logging/logger.js';
+import { countLogLevels, openLogs } from '../logging/open.js';
 import type { TgunConfig } from '../settings/registry.js';
 import { takeInherited } from '../sockets/inherit.js';
 import type { Listener } from '../sockets/listener.js';
@@ -37,6 +38,8 @@ export interface RunArbiterOptions {
   readonly configFile: string | null;
   /** The config file's text as loaded; workers evaluate this snapshot rather than the file on disk. */
   readonly configSource?: string | null;
+  /** For a TypeScript config file, the debug line naming the loader that evaluated it. */
+  readonly configLoadedWith?: string | null;
   /** Which layer set each setting, from `loadConfig` (for `tgun ctl config`); without it all show as defaults. */
   readonly origins?: Readonly<Record<string, Origin>>;
 }
@@ -73,13 +76,15 @@ export async function runArbiter(opts: RunArbiterOptions): Promise<number> {
 
   let log: ErrorLog;
   try {
-    log = createErrorLog({ target: config.errorLog, level: config.logLevel, cwd: config.chdir });
+    log = openLogs(config, appUri);
   } catch (err) {
     process.stderr.write(
       formatLine('error', `Could not open the error log ${config.errorLog}: ${(err as Error).message}`),
     );
     return EXIT.config;
   }
+  // The StatsD socket is unreferenced and lives as long as the process: the log counts until exit.
+  await countLogLevels(log, config).catch((err) => log.warning(`StatsD: ${(err as Error).message}`));
   try {
     process.chdir(config.chdir);
   } catch {
@@ -109,7 +114,7 @@ export async function runArbiter(opts: RunArbiterOptions): Promise<number> {
   });
   if (config.preloadApp) {
     try {
-      await loadApp(appUri, { cwd: config.chdir, adapter: config.adapter });
+      await loadApp(appUri, { cwd: config.chdir, adapter: config.adapter, log });
     } catch (err) {
       log.exception(`Failed to load application ${appUri}`, err);
       return shutdownEarly(log, 'App failed to load.', EXIT.appLoad);
@@ -117,6 +122,7 @@ export async function runArbiter(opts: RunArbiterOptions): Promise<number> {
   }
 
   log.info(`Starting tgun ${VERSION}`);
+  if (opts.configLoadedWith) log.debug(opts.configLoadedWith);
   try {
     pidfile.create();
   } catch (err) {

@@ -2,8 +2,10 @@
  * The "Logging" section, first part: the access and error logs. Syslog is in `logging-syslog.ts`; StatsD, which
  * gunicorn also files under Logging, is in `metrics.ts`.
  */
+import { resolve } from 'node:path';
+import { readLogConfig } from '../logging/log-config.js';
 import { LOG_LEVELS } from '../logging/types.js';
-import { defineSetting } from './types.js';
+import { defineSetting, SettingValueError, type Validator } from './types.js';
 import { bool, optionalString, string } from './validators.js';
 import { choice } from './validators-extra.js';
 
@@ -103,19 +105,35 @@ const captureOutput = defineSetting({
   ].join('\n'),
 });
 
+/** A readable, valid log configuration file, returned as an absolute path so workers read the same file. */
+const logConfigFile: Validator<string | null> = (raw) => {
+  const path = optionalString()(raw);
+  if (path === null) return null;
+  const abs = resolve(path);
+  try {
+    readLogConfig(abs);
+  } catch (err) {
+    throw new SettingValueError((err as Error).message);
+  }
+  return abs;
+};
+
 const logConfigJson = defineSetting({
   name: 'logConfigJson',
   section: 'Logging',
   gunicorn: 'logconfig_json',
   cli: { flags: ['--log-config-json'], metavar: 'FILE' },
   default: null,
-  validate: optionalString(),
+  validate: logConfigFile,
   typeText: 'string | null',
   summary: 'A JSON file with the logging configuration.',
   description: [
-    "A JSON file describing tgun's loggers, read at start and on `HUP`. gunicorn passes such a file to",
-    "Python's `logging.config.dictConfig`; Node has no such facility, so tgun reads only what maps onto its two",
-    'loggers (error and access): their levels and destinations. gunicorn: `logconfig_json`.',
+    "A JSON file configuring tgun's two loggers, `error` and `access`: `level` (error only), `format` (`text`",
+    'or `json`, one object per line) and `to` (`-`, `syslog` or a file path, or a list of them), e.g.',
+    '`{"format": "json", "error": {"level": "warning", "to": ["err.log", "syslog"]}, "access": {"to": "-"}}`.',
+    'What it sets wins over `errorLog`, `logLevel`, `accessLog` and `syslog`. The file is checked at start and',
+    "on `HUP`, every problem reported at once. gunicorn passes such a file to Python's `dictConfig`; see",
+    '`docs/logging.md`. gunicorn: `logconfig_json`.',
   ].join('\n'),
 });
 

@@ -9,7 +9,8 @@ import { loadApp } from '../app/load.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
 import type { BootedMessage, InitMessage, RetiringMessage } from '../ipc/messages.js';
 import { formatLine } from '../logging/format.js';
-import { createErrorLog, type ErrorLog } from '../logging/logger.js';
+import type { ErrorLog } from '../logging/logger.js';
+import { countLogLevels, openLogs } from '../logging/open.js';
 import { capConnections } from './connections.js';
 import { WORKER_EXIT } from './exit-codes.js';
 import { dropPrivileges } from './privileges.js';
@@ -61,13 +62,15 @@ export async function bootWorker(
   let config = loaded.config;
   let log: ErrorLog;
   try {
-    log = createErrorLog({ target: config.errorLog, level: config.logLevel, cwd: config.chdir });
+    log = openLogs(config, init.appUri);
   } catch (err) {
     return bootFailure(null, `Worker could not open the error log ${config.errorLog}`, err, WORKER_EXIT.bootFailed);
   }
   actions.reopen = () => log.reopen();
+  await countLogLevels(log, config).catch((err) => log.warning(`StatsD: ${(err as Error).message}`));
   actions.ignored = (sig) => log.debug(`worker: ${sig} ignored.`);
   log.info(`Booting worker with pid: ${process.pid}`);
+  if (loaded.configLoadedWith) log.debug(loaded.configLoadedWith);
 
   const maxRequests = init.maxRequests > 0 ? init.maxRequests : Number.POSITIVE_INFINITY;
   const view = selfView(init, counters, maxRequests, log);
@@ -101,6 +104,7 @@ export async function bootWorker(
     ({ app, adapterName } = await loadApp(init.appUri, {
       cwd: config.chdir,
       adapter: config.adapter,
+      log,
       ...(selfListenFd === undefined ? {} : { selfListenFd }),
     }));
     await app.ready?.();
@@ -118,7 +122,8 @@ export async function bootWorker(
       backlog: config.backlog,
       keepAliveMs: config.keepAlive * 1000,
       origins: layered.origins,
-      config,
+      // The pipeline opens an access log only for a set `accessLog`; syslog or logConfigJson may route one too.
+      config: log.access && log.access.to.length > 0 ? { ...config, accessLog: config.accessLog ?? '-' } : config,
       log,
     };
     serving = await serve(app, init.listeners, opts, {
