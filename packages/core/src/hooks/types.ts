@@ -2,7 +2,8 @@
  * What server hooks receive. Hooks are settings (see `settings/hooks.ts`): typed, with no-op defaults, always
  * called. These views are deliberately small and stable; they are what a `tgun.config.ts` can rely on.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from '../logging/types.js';
 
@@ -40,6 +41,34 @@ export interface WorkerView {
 /** The factory the `sslContext` hook may call to build tgun's default TLS options. */
 export type SslContextFactory = () => SecureContextOptions;
 
+/** A connection the app took over through the server's `upgrade` event (a WebSocket, usually). */
+export interface UpgradedConnection {
+  readonly req: IncomingMessage;
+  readonly socket: Duplex;
+  /** The request asked for `Upgrade: websocket`. */
+  readonly websocket: boolean;
+}
+
+/** A `text/event-stream` (server-sent events) response still being written. */
+export interface EventStream {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+}
+
+/** The long-lived connections a draining worker still holds, as the `workerGoingAway` hook sees them. */
+export interface LongLivedConnections {
+  /** Upgraded connections still open. */
+  readonly upgraded: readonly UpgradedConnection[];
+  /** Server-sent-event responses still open. */
+  readonly eventStreams: readonly EventStream[];
+  /**
+   * tgun's default for every connection listed: a WebSocket gets a close frame with code 1001 (going away),
+   * through the `ws` library's `close()` when the socket belongs to it; an event stream is ended; any other
+   * upgraded connection is ended.
+   */
+  goAway(): void;
+}
+
 /** Signatures of every server hook, by setting name. */
 export interface HookSignatures {
   onStarting(server: ServerView): void | Promise<void>;
@@ -57,5 +86,7 @@ export interface HookSignatures {
   workerExit(server: ServerView, worker: WorkerView): void;
   nworkersChanged(server: ServerView, newValue: number, oldValue: number | null): void;
   onExit(server: ServerView): void | Promise<void>;
+  onHttpServer(server: HttpServer): void | Promise<void>;
+  workerGoingAway(worker: WorkerView, connections: LongLivedConnections): void | Promise<void>;
   sslContext(cfg: Readonly<Record<string, unknown>>, defaultFactory: SslContextFactory): SecureContextOptions;
 }

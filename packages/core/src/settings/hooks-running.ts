@@ -2,7 +2,7 @@
  * The "Server Hooks" section, second part: hooks that run while tgun serves, as workers stop and exit, and
  * when TLS options are built.
  */
-import type { SslContextFactory } from '../hooks/types.js';
+import type { LongLivedConnections, SslContextFactory, WorkerView } from '../hooks/types.js';
 import { defineHook, IN_WORKER_NOTE } from './hooks.js';
 
 const workerInt = defineHook('workerInt', function workerInt() {}, {
@@ -27,6 +27,30 @@ const workerAbort = defineHook('workerAbort', function workerAbort() {}, {
     'only runs if the loop frees up before the arbiter follows with `SIGKILL`.',
   ].join('\n'),
 });
+
+const workerGoingAway = defineHook(
+  'workerGoingAway',
+  function workerGoingAway(_worker: WorkerView, connections: LongLivedConnections) {
+    connections.goAway();
+  },
+  {
+    summary: 'Called when a worker drains, to end its WebSockets and event streams (by default: close code 1001).',
+    defaultText: '`connections.goAway()`',
+    description: [
+      '`workerGoingAway(worker, connections)`, in the **worker**, once, when a graceful stop begins (`TERM`, a',
+      '`HUP` or rolling reload, `--max-requests`, `USR2`), right after it stops accepting. `connections.upgraded`',
+      'lists the upgraded connections still open (`{ req, socket, websocket }`), `connections.eventStreams` the',
+      '`text/event-stream` responses still open (`{ req, res }`), and `connections.goAway()` is the default: each',
+      "WebSocket gets a close frame with code 1001 (going away), through the `ws` library's `close()` when the",
+      "socket is one of ws's (ws, socket.io, @fastify/websocket), else as a raw close frame; each event stream is",
+      'ended, and so is its connection. Override it to send a last message first, then call `goAway()`, or to close',
+      'connections your own way. May be async. Connections still open `keepAlive` + 1 s after it returns are',
+      'destroyed, and whatever is left at `gracefulTimeout` ends with the worker. See `docs/long-lived.md`.',
+      '',
+      IN_WORKER_NOTE,
+    ].join('\n'),
+  },
+);
 
 const preExec = defineHook('preExec', function preExec() {}, {
   gunicorn: 'pre_exec',
@@ -118,6 +142,7 @@ const sslContext = defineHook(
 export const HOOK_RUNNING_SETTINGS = [
   workerInt,
   workerAbort,
+  workerGoingAway,
   preExec,
   preRequest,
   postRequest,

@@ -9,10 +9,12 @@ import { hook } from './validators.js';
 
 /** What a hook declaration says besides its name and default. */
 export interface HookText {
-  /** gunicorn's snake_case name for the hook. */
-  readonly gunicorn: string;
+  /** gunicorn's snake_case name for the hook; absent for tgun's own hooks. */
+  readonly gunicorn?: string;
   readonly summary: string;
   readonly description: string;
+  /** What the reference shows as the default, for a hook whose default does something ("no-op" otherwise). */
+  readonly defaultText?: string;
 }
 
 /**
@@ -27,7 +29,8 @@ export function defineHook<const N extends keyof HookSignatures>(
   return defineSetting<N, HookSignatures[N]>({
     name,
     section: 'Server Hooks',
-    gunicorn: text.gunicorn,
+    ...(text.gunicorn === undefined ? {} : { gunicorn: text.gunicorn }),
+    ...(text.defaultText === undefined ? {} : { defaultText: text.defaultText }),
     default: fn,
     validate: hook<HookSignatures[N]>(),
     typeText: 'function',
@@ -101,5 +104,27 @@ const postWorkerInit = defineHook('postWorkerInit', function postWorkerInit() {}
   ].join('\n'),
 });
 
+const onHttpServer = defineHook('onHttpServer', function onHttpServer() {}, {
+  summary: 'Called in a worker with each http.Server it serves, before it listens (attach WebSockets here).',
+  description: [
+    '`onHttpServer(server)`, in the **worker**, once for every `http.Server` (or `https.Server`) the worker',
+    "serves, before the server starts listening: tgun's own servers for a listener app (Express, Koa, a",
+    "`(req, res)` function), one per `bind` address, and the app's own server for Fastify, an exported server or",
+    'a self-listening app. The place to attach what needs the server itself, such as',
+    "`new WebSocketServer({ server })` or socket.io's `new Server(server)`, for an app exported as a listener.",
+    'tgun has no HTTP/1 server of its own for HTTP/2 listeners. May be async. See `docs/long-lived.md`.',
+    '',
+    IN_WORKER_NOTE,
+  ].join('\n'),
+});
+
 /** The "Server Hooks" section, first part, in reference order. */
-export const HOOK_BOOT_SETTINGS = [onStarting, onReload, whenReady, preFork, postFork, postWorkerInit] as const;
+export const HOOK_BOOT_SETTINGS = [
+  onStarting,
+  onReload,
+  whenReady,
+  preFork,
+  postFork,
+  postWorkerInit,
+  onHttpServer,
+] as const;

@@ -6,14 +6,18 @@
  *
  * Given the configuration (`config` and `log`), tgun's servers run the full HTTP pipeline (`pipeline.ts`:
  * limits, proxy trust, TLS, access log, StatsD, stats); an app's own server only gets the observing half.
+ * Every served HTTP server is handed to the `onHttpServer` hook before it listens (where a listener app
+ * attaches its WebSocket server), and its long-lived connections are tracked for the drain (`long-lived.ts`).
  */
 import { createServer as createHttpServer, Server as HttpServer, type RequestListener } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { ServedApp } from '../adapter.js';
 import type { Origin } from '../config/problems.js';
 import type { InheritedListener } from '../ipc/messages.js';
 import type { Logger } from '../logging/types.js';
 import type { TgunConfig } from '../settings/registry.js';
+import { createLongLived, type LongLived } from './long-lived.js';
 import { createPipeline, type HttpPipeline } from './pipeline.js';
 import { countingListener } from './response-end.js';
 
@@ -39,6 +43,8 @@ export interface Serving {
   readonly listening: NetServer[];
   /** The HTTP pipeline, when the configuration was given. */
   readonly pipeline?: HttpPipeline;
+  /** The WebSockets and event streams the servers hold, which a drain ends deliberately. */
+  readonly longLived: LongLived;
 }
 
 /** How requests reach the app: the full request path for tgun's servers, an instrumenter for an app's own. */
@@ -80,17 +86,25 @@ export async function serve(
   wiring: RequestWiring,
 ): Promise<Serving> {
   const pipeline = opts.config && opts.log ? await createPipeline(opts.config, opts.log) : undefined;
-  const out: Serving = { listening: [], ...(pipeline ? { pipeline } : {}) };
+  const longLived = createLongLived(opts.log);
+  const out: Serving = { listening: [], longLived, ...(pipeline ? { pipeline } : {}) };
+  const attach = async (server: NetServer) => {
+    longLived.track(server);
+    // The pipeline casts its https.Server to http.Server, and an app's own server may be either.
+    const http = server instanceof HttpServer || server instanceof HttpsServer;
+    if (opts.config && http) await opts.config.onHttpServer(server as HttpServer);
+  };
   if (app.kind === 'listener') {
     const listener = wiring.wrap(app.listener);
     for (const l of listeners) {
-      let server: NetServer;
-      if (pipeline) server = pipeline.acceptor(pipeline.createServer(listener));
+      let http: HttpServer;
+      if (pipeline) http = pipeline.createServer(listener);
       else {
-        const plain = createHttpServer(countingListener(listener));
-        plain.keepAliveTimeout = opts.keepAliveMs;
-        server = plain;
+        http = createHttpServer(countingListener(listener));
+        http.keepAliveTimeout = opts.keepAliveMs;
       }
+      await attach(http);
+      const server = pipeline ? pipeline.acceptor(http) : http;
       await listenOnFd(server, l.fd, opts.backlog);
       out.listening.push(server);
     }
@@ -103,6 +117,7 @@ export async function serve(
     else main.prependListener('request', countingListener());
     if (userSet(opts.origins, 'keepAlive')) applyKeepAlive(main, opts.keepAliveMs);
   }
+  await attach(main);
   const [first, ...rest] = listeners;
   if (first) {
     if (app.listen)

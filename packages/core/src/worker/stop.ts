@@ -10,6 +10,7 @@ import type { ExitingMessage } from '../ipc/messages.js';
 import type { Logger } from '../logging/types.js';
 import type { TgunConfig } from '../settings/registry.js';
 import { drain } from './drain.js';
+import { destroyLongLived, longLivedView } from './going-away.js';
 import { tell } from './tell.js';
 import { WORKER_EXIT } from './exit-codes.js';
 import type { RequestState } from './requests.js';
@@ -36,6 +37,25 @@ export function exitWorker(code: number): void {
   tell(msg, () => process.exit(code));
 }
 
+/**
+ * Refuses further upgrades and runs the `workerGoingAway` hook on the long-lived connections; resolves with a
+ * timer that destroys what is still open `graceMs` after the hook settled.
+ */
+async function goAway(ctx: StopContext, serving: Serving, graceMs: number): Promise<NodeJS.Timeout> {
+  const tracker = serving.longLived;
+  tracker.refuseUpgrades();
+  const view = longLivedView(tracker);
+  try {
+    await ctx.config.workerGoingAway(ctx.view, view);
+  } catch (err) {
+    ctx.log.exception('workerGoingAway hook failed', err);
+  }
+  return setTimeout(() => {
+    const n = destroyLongLived(tracker);
+    if (n > 0) ctx.log.debug(`Closed ${n} long-lived connection(s) that outlived the going-away grace`);
+  }, graceMs).unref();
+}
+
 /** Returns the worker's stop function; the first call wins, except that a quick stop overrides a drain. */
 export function createStop(ctx: StopContext): (kind: StopKind) => void {
   let stopping: StopKind | null = null;
@@ -60,7 +80,12 @@ export function createStop(ctx: StopContext): (kind: StopKind) => void {
     const deadlineMs = Math.max(0, graceMs - 250);
     const idleGraceMs = Math.min(deadlineMs, ctx.config.keepAlive * 1000 + 1000);
     if (ctx.serving) {
-      const result = await drain(ctx.serving.listening, { idleGraceMs, deadlineMs });
+      const draining = drain(ctx.serving.listening, { idleGraceMs, deadlineMs });
+      // drain() stopped accepting synchronously; WebSockets and event streams are ended now, not at the deadline.
+      const force = goAway(ctx, ctx.serving, idleGraceMs);
+      const result = await draining;
+      // An async hook may still be running; its timer is unref'd, so it never holds the exit back.
+      void force.then(clearTimeout);
       if (result === 'deadline') ctx.log.warning(`Worker graceful timeout (pid:${process.pid})`);
     }
     try {
