@@ -4,7 +4,7 @@
  * results/latest.md and prints PASS/FAIL per target. Every process it starts is stopped and checked for by
  * pid and by a marker variable; Ctrl-C kills what is running before exiting. See README.md for the method.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HELP, parseOptions } from './lib/args.mjs';
@@ -16,7 +16,6 @@ import { renderMarkdown } from './lib/report.mjs';
 import { killLive } from './lib/session.mjs';
 import { ratios, summariseThroughput, targets } from './lib/summary.mjs';
 import { runThroughput } from './lib/throughput.mjs';
-import { existsSync } from 'node:fs';
 
 const log = (/** @type {string} */ line) => process.stdout.write(`${line}\n`);
 
@@ -49,6 +48,7 @@ async function main() {
   log(
     `${opts.workers} workers, ${opts.connections} connections, ${opts.durationS} s × ${opts.rounds} rounds; apps ${opts.apps.join(',')}`,
   );
+  log(`managers on ${opts.nodeLines.map((l) => `${l.label} (${l.version}, ${l.bin})`).join(', ')}`);
 
   const runs = opts.throughput ? await runThroughput(opts, log) : [];
   const reloads = opts.reload ? await runReloads(opts, log) : [];

@@ -3,6 +3,7 @@
  * 50 connections, 5 s, 3 rounds). `--quick` is a smoke test that finishes in about a minute.
  */
 import { parseArgs } from 'node:util';
+import { resolveNodeLines } from './node-lines.mjs';
 
 export const HELP = `Usage: pnpm bench [options]      (node run.mjs [options] in bench/)
 
@@ -13,6 +14,7 @@ export const HELP = `Usage: pnpm bench [options]      (node run.mjs [options] in
       --warmup S            warm-up seconds before each run (0: none) [BENCH_WARMUP, 1]
       --apps LIST           raw,express,koa,fastify                   [BENCH_APPS, all]
       --managers LIST       tgun,cluster-rr,cluster-none,pm2,single   [BENCH_MANAGERS, all]
+                            (also tgun-nostats: tgun with its statistics off, not in "all")
       --extras-apps LIST    apps for tgun access-log on/off and unix  [BENCH_EXTRAS_APPS, raw]
       --reload-modes LIST   tgun-hup,tgun-rolling,tgun-usr2,pm2,cluster [BENCH_RELOAD_MODES, all]
       --reload-rounds N     rounds of the reload scenario             [BENCH_RELOAD_ROUNDS, 1]
@@ -21,6 +23,11 @@ export const HELP = `Usage: pnpm bench [options]      (node run.mjs [options] in
       --no-throughput       skip the throughput matrix
       --no-reload           skip the reload scenario
       --out DIR             where latest.json and latest.md go        [results]
+      --node LIST           Node lines to run the managers on: 26, current [BENCH_NODE, current]
+                            or a path; the first is primary, the others get a
+                            per-line table (fetch a line: node scripts/node-lines.mjs 26)
+      --scenario stats      tgun vs tgun-nostats only: the cost of the worker statistics
+                            (raw app, no extras, no reloads, --out results/stats)
       --quick               smoke test: raw app, 1 round, 2 s runs, short reloads
   -h, --help
 `;
@@ -43,24 +50,30 @@ export const HELP = `Usage: pnpm bench [options]      (node run.mjs [options] in
  * @property {boolean} reload
  * @property {string} out
  * @property {boolean} quick
+ * @property {'stats' | null} scenario
+ * @property {import('./node-lines.mjs').NodeLine[]} nodeLines primary first
  * @property {boolean} help
  */
 
 export const ALL_APPS = ['raw', 'express', 'koa', 'fastify'];
 export const ALL_MANAGERS = ['tgun', 'cluster-rr', 'cluster-none', 'pm2', 'single'];
+/** Accepted by `--managers` but not in the default list: only the statistics scenario needs it. */
+export const KNOWN_MANAGERS = [...ALL_MANAGERS, 'tgun-nostats'];
+const SCENARIOS = ['stats'];
 export const ALL_RELOADS = ['tgun-hup', 'tgun-rolling', 'tgun-usr2', 'pm2', 'cluster'];
 
 /**
  * @param {string | undefined} text
  * @param {readonly string[]} allowed
  * @param {string} what
+ * @param {boolean} [any] accept any item (`allowed` unused)
  */
-function list(text, allowed, what) {
+function list(text, allowed, what, any = false) {
   const items = (text ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const bad = items.filter((i) => !allowed.includes(i));
+  const bad = any ? [] : items.filter((i) => !allowed.includes(i));
   if (bad.length > 0) throw new Error(`unknown ${what}: ${bad.join(', ')} (known: ${allowed.join(', ')})`);
   return items;
 }
@@ -105,20 +118,30 @@ export function parseOptions(argv, env) {
       'no-reload': { type: 'boolean' },
       out: { type: 'string' },
       quick: { type: 'boolean' },
+      node: { type: 'string' },
+      scenario: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const quick = Boolean(v.quick);
   const pick = (/** @type {string | undefined} */ flag, /** @type {string} */ name) => flag ?? env[name];
+  const scenario =
+    v.scenario === undefined ? null : /** @type {'stats'} */ (list(v.scenario, SCENARIOS, 'scenario')[0]);
+  const stats = scenario === 'stats';
+  const wantsHelp = Boolean(v.help);
   return {
     workers: num(pick(v.workers, 'BENCH_WORKERS'), 2, 'workers'),
     connections: num(pick(v.connections, 'BENCH_CONNECTIONS'), 50, 'connections'),
     durationS: Math.round(num(pick(v.duration, 'BENCH_DURATION'), quick ? 2 : 5, 'duration')),
     rounds: num(pick(v.rounds, 'BENCH_ROUNDS'), quick ? 1 : 3, 'rounds'),
     warmupS: Math.round(num(pick(v.warmup, 'BENCH_WARMUP'), 1, 'warmup', true)),
-    apps: list(pick(v.apps, 'BENCH_APPS') ?? (quick ? 'raw' : ALL_APPS.join(',')), ALL_APPS, 'app'),
-    managers: list(pick(v.managers, 'BENCH_MANAGERS') ?? ALL_MANAGERS.join(','), ALL_MANAGERS, 'manager'),
-    extrasApps: list(pick(v['extras-apps'], 'BENCH_EXTRAS_APPS') ?? 'raw', ALL_APPS, 'app'),
+    apps: list(pick(v.apps, 'BENCH_APPS') ?? (quick || stats ? 'raw' : ALL_APPS.join(',')), ALL_APPS, 'app'),
+    managers: list(
+      pick(v.managers, 'BENCH_MANAGERS') ?? (stats ? 'tgun,tgun-nostats' : ALL_MANAGERS.join(',')),
+      KNOWN_MANAGERS,
+      'manager',
+    ),
+    extrasApps: stats ? [] : list(pick(v['extras-apps'], 'BENCH_EXTRAS_APPS') ?? 'raw', ALL_APPS, 'app'),
     reloadModes: list(
       pick(v['reload-modes'], 'BENCH_RELOAD_MODES') ?? ALL_RELOADS.join(','),
       ALL_RELOADS,
@@ -128,9 +151,12 @@ export function parseOptions(argv, env) {
     reloadDurationS: num(pick(v['reload-duration'], 'BENCH_RELOAD_DURATION'), quick ? 4 : 6, 'reload duration'),
     samples: num(pick(v.samples, 'BENCH_SAMPLES'), quick ? 100 : 200, 'samples'),
     throughput: !v['no-throughput'],
-    reload: !v['no-reload'],
-    out: v.out ?? 'results',
+    reload: !v['no-reload'] && !stats,
+    out: v.out ?? (stats ? 'results/stats' : 'results'),
     quick,
-    help: Boolean(v.help),
+    scenario,
+    // Resolving runs each binary once (`--version`); `--help` must work without a fetched line.
+    nodeLines: wantsHelp ? [] : resolveNodeLines(list(pick(v.node, 'BENCH_NODE'), [], 'node', true)),
+    help: wantsHelp,
   };
 }

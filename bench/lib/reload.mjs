@@ -61,6 +61,8 @@ export async function runReload(mode, client, round, opts) {
   const spec = {
     app: /** @type {const} */ ('raw'),
     workers: opts.workers,
+    // Reloads compare managers, not Node lines: they run on the primary line only.
+    node: /** @type {import('./node-lines.mjs').NodeLine} */ (opts.nodeLines[0]).bin,
     ...(mode.strategy ? { reloadStrategy: mode.strategy } : {}),
   };
   const { value, cleanup } = await withServer(manager, spec, async (s) => {

@@ -1,4 +1,5 @@
 /** The Markdown report (bench/results/latest.md): machine, method, tables, targets, cleanup. */
+import { nodeLinesSection, statsSection } from './report-compare.mjs';
 import { fmt, kilo, median } from './stats.mjs';
 
 /**
@@ -22,7 +23,7 @@ export function renderMarkdown(data) {
   const v = m.versions;
   lines.push(`# tgun bench — ${m.date.slice(0, 10)}`, '');
   lines.push(
-    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}; Node ${m.node}; load average ` +
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}; managers on Node ${o.nodeLines.map((l) => l.version).join(' and ')} (the bench itself on ${m.node}); load average ` +
       `${m.loadAverageAtStart.join(' / ')} at the start, ${data.loadAverageAtEnd.join(' / ')} at the end ` +
       `(${Math.round(data.elapsedS)} s run).`,
   );
@@ -40,7 +41,8 @@ export function renderMarkdown(data) {
     '| app | manager | req/s | per round | vs cluster-none | vs pm2 | vs single | p50 ms | p99 ms | errors | server CPU % (master) |',
   );
   lines.push('|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|');
-  for (const s of summary.filter((x) => x.variant === 'default')) {
+  const primary = summary.filter((x) => x.variant === 'default' && x.primaryLine);
+  for (const s of primary) {
     const row = ratios.matrix[s.app]?.[s.manager] ?? {};
     const r = (/** @type {string} */ b) => (b === s.manager ? '1.00' : fmt(row[b] ?? Number.NaN, 2));
     lines.push(
@@ -61,6 +63,8 @@ export function renderMarkdown(data) {
       );
     lines.push('');
   }
+
+  lines.push(...statsSection(summary, ratios), ...nodeLinesSection(summary, ratios, o.nodeLines));
 
   const extras = summary.filter((x) => x.variant !== 'default');
   if (extras.length > 0) {
@@ -94,7 +98,7 @@ export function renderMarkdown(data) {
     '| app | manager | c1 max share | c16 max share | keep-alive split | master RSS MB | workers RSS MB (sum) | each worker MB (round 1) | startup ms | all workers ms |',
   );
   lines.push('|---|---|--:|--:|---|--:|--:|---|--:|--:|');
-  for (const s of summary.filter((x) => x.variant === 'default')) {
+  for (const s of primary) {
     lines.push(
       `| ${s.app} | ${s.manager} | ${fmt(s.c1MaxShare, 2)} | ${fmt(s.c16MaxShare, 2)} | ${s.splits.join(', ')} | ${fmt(s.masterMb)} (${fmt(s.masterMbIdle)}) | ` +
         `${fmt(s.workersMb)} (${fmt(s.workersMbIdle)}) | ${(s.perWorkerMb[0] ?? []).join(' + ') || '-'} | ${fmt(s.startupMs)} | ${fmt(s.allWorkersMs)} |`,

@@ -30,15 +30,18 @@ export function summariseThroughput(all) {
   const ids = [...new Set(all.map((r) => /** @type {{ id: string }} */ (r).id))];
   return ids.map((id) => {
     const rs = runs.filter((r) => r.id === id);
-    const first = /** @type {{ app: string, manager: string, variant: string, label: string }} */ (
-      all.find((r) => /** @type {{ id: string }} */ (r).id === id)
-    );
+    const first =
+      /** @type {{ app: string, manager: string, variant: string, label: string, line: string, primaryLine: boolean }} */ (
+        all.find((r) => /** @type {{ id: string }} */ (r).id === id)
+      );
     return {
       id,
       app: first.app,
       manager: first.manager,
       variant: first.variant,
       label: first.label,
+      line: first.line,
+      primaryLine: first.primaryLine,
       runs: rs.length,
       failedRuns: all.filter((r) => /** @type {{ id: string }} */ (r).id === id && 'error' in r).length,
       rps: median(rs.map((r) => r.load.rps)),
@@ -68,20 +71,37 @@ export function summariseThroughput(all) {
 }
 
 /**
- * Same-round req/s ratios between the default-variant managers of each app: `ratios[app][a][b]` = a ÷ b.
- * Also tgun's access log (on ÷ off) and unix socket (unix ÷ TCP, both with autocannon).
+ * Same-round req/s ratios between the default-variant managers of each app on the primary Node line:
+ * `ratios[app][a][b]` = a ÷ b. Also tgun's access log (on ÷ off), unix socket (unix ÷ TCP, both with
+ * autocannon) and statistics (on ÷ off, req/s and p99); and per further Node line, each manager's req/s and
+ * p99 there ÷ on the primary line (`lines[app][manager][line]`).
  * @param {readonly object[]} all
  */
 export function ratios(all) {
   const runs = ok(all);
   /** @type {Record<string, Record<string, Record<string, number>>>} */
   const matrix = {};
-  /** @type {Record<string, { accessLog: number, unix: number }>} */
+  /** @type {Record<string, { accessLog: number, unix: number, statsRps: number, statsP99: number }>} */
   const extras = {};
+  /** @type {Record<string, Record<string, Record<string, { rps: number, p99: number }>>>} */
+  const lines = {};
   const rps = (/** @type {Run} */ r) => r.load.rps;
+  const p99 = (/** @type {Run} */ r) => r.load.p99;
   const byId = (/** @type {string} */ id) => runs.filter((r) => r.id === id);
   for (const app of new Set(runs.map((r) => r.app))) {
-    const managers = [...new Set(runs.filter((r) => r.app === app && r.variant === 'default').map((r) => r.manager))];
+    const defaults = runs.filter((r) => r.app === app && r.variant === 'default');
+    const managers = [...new Set(defaults.filter((r) => r.primaryLine).map((r) => r.manager))];
+    lines[app] = {};
+    for (const m of managers) {
+      /** @type {Record<string, { rps: number, p99: number }>} */
+      const row = {};
+      for (const line of new Set(defaults.filter((r) => r.manager === m && !r.primaryLine).map((r) => r.line))) {
+        const there = byId(`${app}/${m} @${line}`);
+        const here = byId(`${app}/${m}`);
+        row[line] = { rps: sameRoundRatio(there, here, rps), p99: sameRoundRatio(there, here, p99) };
+      }
+      /** @type {Record<string, Record<string, { rps: number, p99: number }>>} */ (lines[app])[m] = row;
+    }
     matrix[app] = {};
     for (const a of managers) {
       const row = /** @type {Record<string, number>} */ ({});
@@ -91,9 +111,11 @@ export function ratios(all) {
     extras[app] = {
       accessLog: sameRoundRatio(byId(`${app}/tgun +access-log`), byId(`${app}/tgun`), rps),
       unix: sameRoundRatio(byId(`${app}/tgun unix (autocannon)`), byId(`${app}/tgun tcp (autocannon)`), rps),
+      statsRps: sameRoundRatio(byId(`${app}/tgun`), byId(`${app}/tgun-nostats`), rps),
+      statsP99: sameRoundRatio(byId(`${app}/tgun`), byId(`${app}/tgun-nostats`), p99),
     };
   }
-  return { matrix, extras };
+  return { matrix, extras, lines };
 }
 
 /**
@@ -107,7 +129,7 @@ export function targets(summary, r, reloadRuns) {
   /** @type {Target[]} */
   const out = [];
   const get = (/** @type {string} */ app, /** @type {string} */ m) =>
-    summary.find((s) => s.app === app && s.manager === m && s.variant === 'default');
+    summary.find((s) => s.app === app && s.manager === m && s.variant === 'default' && s.primaryLine);
   for (const app of Object.keys(r.matrix)) {
     const row = r.matrix[app]?.tgun;
     const vsNone = row?.['cluster-none'];
@@ -147,11 +169,11 @@ export function targets(summary, r, reloadRuns) {
   }
   const arbiter = summary.filter((s) => s.manager === 'tgun' && s.runs > 0);
   if (arbiter.length > 0) {
-    const worst = Math.max(...arbiter.map((s) => s.masterMbMax));
+    const worst = arbiter.reduce((a, b) => (b.masterMbMax > a.masterMbMax ? b : a));
     out.push({
       name: 'tgun arbiter RSS < 60 MB',
-      pass: worst < 60,
-      detail: `highest after load: ${worst.toFixed(1)} MB`,
+      pass: worst.masterMbMax < 60,
+      detail: `highest after load: ${worst.masterMbMax.toFixed(1)} MB (${worst.id})`,
     });
   }
   return out;

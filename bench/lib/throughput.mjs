@@ -1,7 +1,8 @@
 /**
  * The throughput matrix: every (app, manager) configuration, plus tgun with its access log on and tgun over
  * a unix socket (with autocannon, against the same tool on TCP), run once per round in the same order each
- * round (A B C … A B C …). Each run: startup, warm-up, the measured load with CPU and the mid-run keep-alive
+ * round (A B C … A B C …). With more than one `--node` line, each default configuration also runs on every
+ * further line, right after its primary-line run, and its id ends in ` @nodeNN`. Each run: startup, warm-up, the measured load with CPU and the mid-run keep-alive
  * split, RSS after the load, then the per-worker distribution of fresh connections.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +15,7 @@ import { connectionsByPid, splitText } from './ss.mjs';
 
 /**
  * @typedef {'default' | 'access-log' | 'unix' | 'tcp-autocannon'} Variant
- * @typedef {{ id: string, app: string, manager: string, variant: Variant, label: string }} Config
+ * @typedef {{ id: string, app: string, manager: string, variant: Variant, label: string, line: string, primaryLine: boolean, node: string }} Config
  * @typedef {{ masterMb: number, workersMb: number[] }} Memory
  */
 
@@ -34,16 +35,31 @@ const SUFFIX = {
 export function configurations(opts) {
   /** @type {Config[]} */
   const out = [];
-  const add = (/** @type {string} */ app, /** @type {string} */ manager, /** @type {Variant} */ variant) =>
+  const [primary, ...others] = opts.nodeLines;
+  if (!primary) throw new Error('no Node line to run on');
+  const add = (
+    /** @type {string} */ app,
+    /** @type {string} */ manager,
+    /** @type {Variant} */ variant,
+    line = primary,
+  ) => {
+    const at = line === primary ? '' : ` @${line.label}`;
     out.push({
-      id: `${app}/${manager}${SUFFIX[variant]}`,
+      id: `${app}/${manager}${SUFFIX[variant]}${at}`,
       app,
       manager,
       variant,
-      label: `${manager}${SUFFIX[variant]}`,
+      label: `${manager}${SUFFIX[variant]}${at}`,
+      line: line.label,
+      primaryLine: line === primary,
+      node: line.bin,
     });
+  };
   for (const app of opts.apps) {
-    for (const manager of opts.managers) add(app, manager, 'default');
+    for (const manager of opts.managers) {
+      add(app, manager, 'default');
+      for (const line of others) add(app, manager, 'default', line);
+    }
     if (opts.managers.includes('tgun') && opts.extrasApps.includes(app)) {
       add(app, 'tgun', 'access-log');
       add(app, 'tgun', 'tcp-autocannon');
@@ -93,6 +109,7 @@ export async function runConfig(config, round, opts) {
     {
       app: /** @type {import('./managers/common.mjs').AppName} */ (config.app),
       workers: opts.workers,
+      node: config.node,
       accessLog: config.variant === 'access-log',
       unix: config.variant === 'unix',
     },

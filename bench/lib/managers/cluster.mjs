@@ -24,7 +24,7 @@ export function clusterManager(policy) {
         PORT: String(spec.port),
       };
       const spawnedAt = performance.now();
-      const { child, logs } = spawnLogged([process.execPath, SCRIPT], spec, 'cluster.log', env);
+      const { child, logs } = spawnLogged([spec.node, SCRIPT], spec, 'cluster.log', env);
       const master = child.pid ?? 0;
       const workers = () => childrenOf(master);
       return {

@@ -19,6 +19,7 @@ import { MARK_ENV } from '../procs.mjs';
  * @property {string} [socketPath] unix socket path (tgun only)
  * @property {string} mark value of BENCH_MARK for every process started
  * @property {string} dir a private temp directory for logs, pidfiles, PM2_HOME
+ * @property {string} node the Node binary every process of the manager runs on (`--node`)
  * @property {boolean} [accessLog] tgun: write an access log file
  * @property {'all' | 'rolling'} [reloadStrategy] tgun: `--reload-strategy`
  * @property {boolean} [plainListener] tgun: serve the app's `listener` export instead of `app` through an adapter

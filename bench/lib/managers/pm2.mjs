@@ -16,19 +16,17 @@ const SCRIPT = fileURLToPath(new URL('../../peers/pm2-app.mjs', import.meta.url)
 const NAME = 'bench';
 
 /**
- * Runs the pm2 CLI with `env`; resolves to its output.
+ * Runs the pm2 CLI on `node` with `env`; resolves to its output. The daemon it starts, and so every worker,
+ * runs on the same binary.
+ * @param {string} node
  * @param {string[]} args
  * @param {Record<string, string>} env
  * @returns {Promise<string>}
  */
-function pm2(args, env) {
+function pm2(node, args, env) {
   return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [PM2_BIN, ...args],
-      { env: { ...process.env, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        err ? reject(new Error(`pm2 ${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout),
+    execFile(node, [PM2_BIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`pm2 ${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout),
     );
   });
 }
@@ -46,7 +44,7 @@ export const pm2Cluster = {
       PORT: String(spec.port),
     };
     const spawnedAt = performance.now();
-    await pm2(['start', SCRIPT, '-i', String(spec.workers), '--name', NAME, '--kill-timeout', '1600'], env);
+    await pm2(spec.node, ['start', SCRIPT, '-i', String(spec.workers), '--name', NAME, '--kill-timeout', '1600'], env);
     const daemonPid = () => {
       try {
         return Number(readFileSync(join(home, 'pm2.pid'), 'utf8').trim()) || 0;
@@ -72,12 +70,12 @@ export const pm2Cluster = {
       served: '',
       async reload() {
         const t0 = performance.now();
-        await pm2(['reload', NAME], env);
+        await pm2(spec.node, ['reload', NAME], env);
         await until(() => workers().length === spec.workers, 30_000);
         return performance.now() - t0;
       },
       async stop() {
-        await pm2(['kill'], env);
+        await pm2(spec.node, ['kill'], env);
       },
     };
   },

@@ -12,7 +12,7 @@ export const single = {
   async start(spec) {
     const env = { BENCH_APP: spec.app, PORT: String(spec.port) };
     const spawnedAt = performance.now();
-    const { child, logs } = spawnLogged([process.execPath, SCRIPT], spec, 'single.log', env);
+    const { child, logs } = spawnLogged([spec.node, SCRIPT], spec, 'single.log', env);
     const pid = child.pid ?? 0;
     return {
       spawnedAt,

@@ -1,5 +1,6 @@
 /**
- * tgun itself, started through its real CLI (`packages/core/bin/tgun.js`; core must be built). The app is
+ * tgun itself, started through its real CLI (`packages/core/bin/tgun.js`; core must be built). `tgun-nostats`
+ * is the same with the bench-only `TGUN_BENCH_NO_STATS=1` (see README.md, "Statistics off"). The app is
  * served as `apps/<app>.mjs:app` when tgun can load that (see {@link canServeApp}), else as its plain
  * `listener` export. Reloads: HUP (`--reload-strategy all` or `rolling`) and the USR2 upgrade (USR2, wait for
  * the new master's workers to answer, WINCH and TERM the old master).
@@ -18,7 +19,7 @@ const APPS = fileURLToPath(new URL('../../apps/', import.meta.url));
 /** A worker's argv carries the first before its title replaces the command line with the second. */
 const WORKER = ['--tgun-worker=', 'tgun: worker'];
 
-/** Per app: whether tgun serves its plain `app` export (through an adapter, or natively for functions). */
+/** Per Node binary and app: whether tgun serves its plain `app` export (through an adapter, or natively for functions). */
 /** @type {Map<string, boolean>} */
 const servesApp = new Map();
 
@@ -27,21 +28,18 @@ const servesApp = new Map();
  * `apps/<app>.mjs:app`. Until the framework adapters are wired into app loading, Koa and Fastify need
  * their `listener` export instead; the result records which one was used.
  * @param {string} app
+ * @param {string} node
  * @returns {Promise<boolean>}
  */
-export function canServeApp(app) {
-  const known = servesApp.get(app);
+export function canServeApp(app, node) {
+  const key = `${node}\0${app}`;
+  const known = servesApp.get(key);
   if (known !== undefined) return Promise.resolve(known);
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [TGUN_BIN, '--check-config', join(APPS, `${app}.mjs:app`)],
-      { timeout: 30_000 },
-      (err) => {
-        servesApp.set(app, !err);
-        resolve(!err);
-      },
-    );
+    execFile(node, [TGUN_BIN, '--check-config', join(APPS, `${app}.mjs:app`)], { timeout: 30_000 }, (err) => {
+      servesApp.set(key, !err);
+      resolve(!err);
+    });
   });
 }
 
@@ -49,7 +47,7 @@ export function canServeApp(app) {
  * @param {import('./common.mjs').StartSpec} spec
  */
 async function appUri(spec) {
-  if (!spec.plainListener && (await canServeApp(spec.app)))
+  if (!spec.plainListener && (await canServeApp(spec.app, spec.node)))
     return { uri: join(APPS, `${spec.app}.mjs:app`), served: 'app' };
   const exp = spec.app === 'fastify' ? 'listener()' : 'listener';
   return { uri: join(APPS, `${spec.app}.mjs:${exp}`), served: 'listener' };
@@ -64,81 +62,92 @@ function readPid(file) {
   }
 }
 
-/** @type {import('./common.mjs').Manager} */
-export const tgun = {
-  name: 'tgun',
-  reloads: ['hup', 'rolling', 'usr2'],
-  async start(spec) {
-    const pidfile = join(spec.dir, 'tgun.pid');
-    const bind = spec.socketPath ? `unix:${spec.socketPath}` : `127.0.0.1:${spec.port}`;
-    const { uri, served } = await appUri(spec);
-    const args = [process.execPath, TGUN_BIN, '-w', String(spec.workers), '-b', bind, '-p', pidfile];
-    if (spec.accessLog) args.push('--access-logfile', join(spec.dir, 'access.log'));
-    if (spec.reloadStrategy) args.push('--reload-strategy', spec.reloadStrategy);
-    args.push(uri);
-    const spawnedAt = performance.now();
-    const { child, logs } = spawnLogged(args, spec, 'tgun.log');
-    let master = child.pid ?? 0;
-    /** @type {number[]} */
-    const masters = [master];
-    const workers = () => childrenOf(master, WORKER);
-    const target = spec.socketPath ? { socketPath: spec.socketPath } : { port: spec.port ?? 0 };
+/**
+ * @param {string} name
+ * @param {Record<string, string>} env added to the arbiter's (and so the workers') environment
+ * @returns {import('./common.mjs').Manager}
+ */
+function tgunManager(name, env) {
+  return {
+    name,
+    reloads: ['hup', 'rolling', 'usr2'],
+    async start(spec) {
+      const pidfile = join(spec.dir, 'tgun.pid');
+      const bind = spec.socketPath ? `unix:${spec.socketPath}` : `127.0.0.1:${spec.port}`;
+      const { uri, served } = await appUri(spec);
+      const args = [spec.node, TGUN_BIN, '-w', String(spec.workers), '-b', bind, '-p', pidfile];
+      if (spec.accessLog) args.push('--access-logfile', join(spec.dir, 'access.log'));
+      if (spec.reloadStrategy) args.push('--reload-strategy', spec.reloadStrategy);
+      args.push(uri);
+      const spawnedAt = performance.now();
+      const { child, logs } = spawnLogged(args, spec, 'tgun.log', env);
+      let master = child.pid ?? 0;
+      /** @type {number[]} */
+      const masters = [master];
+      const workers = () => childrenOf(master, WORKER);
+      const target = spec.socketPath ? { socketPath: spec.socketPath } : { port: spec.port ?? 0 };
 
-    /** Replaces the workers; resolves when only new ones are left. */
-    const replaceWorkers = async () => {
-      const old = new Set(workers());
-      signal(master, 'SIGHUP');
-      const done = await until(() => {
-        const now = workers();
-        return now.length === spec.workers && now.every((p) => !old.has(p));
-      }, 30_000);
-      if (!done) throw new Error(`tgun HUP: workers not replaced within 30 s\n${logs().slice(-2000)}`);
-    };
+      /** Replaces the workers; resolves when only new ones are left. */
+      const replaceWorkers = async () => {
+        const old = new Set(workers());
+        signal(master, 'SIGHUP');
+        const done = await until(() => {
+          const now = workers();
+          return now.length === spec.workers && now.every((p) => !old.has(p));
+        }, 30_000);
+        if (!done) throw new Error(`tgun HUP: workers not replaced within 30 s\n${logs().slice(-2000)}`);
+      };
 
-    /** USR2, then WINCH + TERM the old master once a new worker answers. */
-    const upgrade = async () => {
-      const oldMaster = master;
-      signal(oldMaster, 'SIGUSR2');
-      let next = 0;
-      const started = await until(() => {
-        next = readPid(pidfile);
-        return next !== 0 && next !== oldMaster && childrenOf(next, WORKER).length === spec.workers;
-      }, 30_000);
-      if (!started) throw new Error(`tgun USR2: no new master with workers within 30 s\n${logs().slice(-2000)}`);
-      masters.push(next);
-      const fresh = new Set(childrenOf(next, WORKER));
-      // An operator waits until the new generation answers before stopping the old one.
-      for (let i = 0; i < 200; i++) {
-        const res = await get(target, '/pid').catch(() => null);
-        if (res && fresh.has(Number(res.body))) break;
-      }
-      signal(oldMaster, 'SIGWINCH');
-      await until(() => childrenOf(oldMaster, WORKER).length === 0, 30_000);
-      signal(oldMaster, 'SIGTERM');
-      if (!(await until(() => !isRunning(oldMaster), 30_000)))
-        throw new Error('tgun USR2: the old master did not exit');
-      master = next;
-    };
+      /** USR2, then WINCH + TERM the old master once a new worker answers. */
+      const upgrade = async () => {
+        const oldMaster = master;
+        signal(oldMaster, 'SIGUSR2');
+        let next = 0;
+        const started = await until(() => {
+          next = readPid(pidfile);
+          return next !== 0 && next !== oldMaster && childrenOf(next, WORKER).length === spec.workers;
+        }, 30_000);
+        if (!started) throw new Error(`tgun USR2: no new master with workers within 30 s\n${logs().slice(-2000)}`);
+        masters.push(next);
+        const fresh = new Set(childrenOf(next, WORKER));
+        // An operator waits until the new generation answers before stopping the old one.
+        for (let i = 0; i < 200; i++) {
+          const res = await get(target, '/pid').catch(() => null);
+          if (res && fresh.has(Number(res.body))) break;
+        }
+        signal(oldMaster, 'SIGWINCH');
+        await until(() => childrenOf(oldMaster, WORKER).length === 0, 30_000);
+        signal(oldMaster, 'SIGTERM');
+        if (!(await until(() => !isRunning(oldMaster), 30_000)))
+          throw new Error('tgun USR2: the old master did not exit');
+        master = next;
+      };
 
-    return {
-      spawnedAt,
-      get masterPid() {
-        return master;
-      },
-      workerPids: workers,
-      logs,
-      served,
-      async reload(kind) {
-        const t0 = performance.now();
-        if (kind === 'usr2') await upgrade();
-        else await replaceWorkers();
-        return performance.now() - t0;
-      },
-      async stop() {
-        for (const pid of masters) signal(pid, 'SIGTERM');
-        await exited(child, 15_000);
-        await until(() => masters.every((p) => !isRunning(p)), 15_000);
-      },
-    };
-  },
-};
+      return {
+        spawnedAt,
+        get masterPid() {
+          return master;
+        },
+        workerPids: workers,
+        logs,
+        served,
+        async reload(kind) {
+          const t0 = performance.now();
+          if (kind === 'usr2') await upgrade();
+          else await replaceWorkers();
+          return performance.now() - t0;
+        },
+        async stop() {
+          for (const pid of masters) signal(pid, 'SIGTERM');
+          await exited(child, 15_000);
+          await until(() => masters.every((p) => !isRunning(p)), 15_000);
+        },
+      };
+    },
+  };
+}
+
+/** tgun as users run it. */
+export const tgun = tgunManager('tgun', {});
+/** tgun with the worker statistics off (bench-only switch), to measure what they cost on the request path. */
+export const tgunNoStats = tgunManager('tgun-nostats', { TGUN_BENCH_NO_STATS: '1' });

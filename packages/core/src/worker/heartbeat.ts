@@ -2,11 +2,12 @@
  * The worker's heartbeat: a small IPC message sent from its event loop. If the loop blocks (`while (true)`),
  * beats stop and the arbiter's watchdog aborts, then kills, the worker. The request count rides along, so
  * serving requests never costs an IPC message; every `beatsPerSample(intervalMs)` beats (at most once a
- * second) the beat also carries a process sample (`stats`) and the Prometheus snapshot (`metrics`).
+ * second) the beat also carries a process sample (`stats`) and the Prometheus snapshot (`metrics`), unless the
+ * bench-only {@link STATS_OFF} switch is on.
  */
 import { beatsPerSample, sampleProcess } from '../control/stats.js';
 import type { HeartbeatMessage } from '../ipc/messages.js';
-import { type RequestStats, snapshotStats, workerStats } from './request-stats.js';
+import { type RequestStats, STATS_OFF, snapshotStats, workerStats } from './request-stats.js';
 import { tell } from './tell.js';
 
 /** Builds the beat with number `n` (0 for the first): plain on most beats, with stats on every `every`-th. */
@@ -20,9 +21,11 @@ export function heartbeatMessage(n: number, every: number, requests: number, sta
 export function startHeartbeat(intervalMs: number, requests: () => number): () => void {
   const every = beatsPerSample(intervalMs);
   let n = 0;
-  const beat = () => {
-    tell(heartbeatMessage(n++, every, requests(), workerStats));
-  };
+  const beat = STATS_OFF
+    ? () => tell({ t: 'hb', requests: requests() })
+    : () => {
+        tell(heartbeatMessage(n++, every, requests(), workerStats));
+      };
   beat();
   const timer = setInterval(beat, intervalMs);
   // The beat alone must never keep a finished worker alive.

@@ -20,11 +20,30 @@ export interface RequestStats {
  */
 export const workerStats: RequestStats = { inFlight: 0, totals: createRequestTotals() };
 
-/** Records one finished response: `seconds` from request start to response close. */
-export function recordResponse(stats: RequestStats, status: number, seconds: number): void {
+/**
+ * Internal, for the bench only (`bench/README.md`, "Statistics off"): `TGUN_BENCH_NO_STATS=1` in a worker's
+ * environment turns off what the statistics add — the Prometheus totals per request and the sample on the
+ * heartbeat — so the bench can show what they cost. Not a setting, not documented for users, may go away.
+ * Read once, when the worker loads this module.
+ */
+export const STATS_OFF = process.env.TGUN_BENCH_NO_STATS === '1';
+
+function record(stats: RequestStats, status: number, seconds: number): void {
   stats.inFlight--;
   observeRequest(stats.totals, status, seconds);
 }
+
+function countOnly(stats: RequestStats): void {
+  stats.inFlight--;
+}
+
+/**
+ * Records one finished response: `seconds` from request start to response close. Chosen once at load, so
+ * the normal path carries no test of {@link STATS_OFF}.
+ */
+export const recordResponse: (stats: RequestStats, status: number, seconds: number) => void = STATS_OFF
+  ? countOnly
+  : record;
 
 /**
  * A copy of the counters for the heartbeat (the IPC channel serializes later, so the live objects must not be
