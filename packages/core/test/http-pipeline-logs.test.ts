@@ -38,6 +38,28 @@ describe('worker HTTP pipeline: access log', () => {
     expect(lines[1]).toMatch(/^127\.0\.0\.1 "GET \/b HTTP\/1\.1" 400 /);
   });
 
+  it("logs requests Node's parser rejects before the app: a malformed head and an oversized header", async () => {
+    current = await startPipeline([
+      '--access-logfile',
+      'access.log',
+      '--access-logformat',
+      '%(h)s "%(r)s" %(s)s %(b)s',
+    ]);
+    const path = join(current.dir, 'access.log');
+    // A space before the colon: llhttp rejects the head, so no ServerResponse ever exists.
+    expect(statusOf(await rawRequest(current.port, 'GET /bad HTTP/1.1\r\nHost: x\r\nX-A : 1\r\n\r\n'))).toBe(400);
+    expect(
+      statusOf(await rawRequest(current.port, `GET /big HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)),
+    ).toBe(431);
+    // Garbage with no request line at all is logged with "-" in its place.
+    expect(statusOf(await rawRequest(current.port, '\x01\x02\x03 nonsense\r\n\r\n'))).toBe(400);
+    await until(() => existsSync(path) && readFileSync(path, 'utf8').split('\n').length >= 4);
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^127\.0\.0\.1 "GET \/bad HTTP\/1\.1" 400 \d+$/);
+    expect(lines[1]).toMatch(/^127\.0\.0\.1 "GET \/big HTTP\/1\.1" 431 \d+$/);
+    expect(lines[2]).toMatch(/^127\.0\.0\.1 "- - HTTP\/1\.1" 400 \d+$/);
+  });
+
   it('reopen() starts a new file after the old one was moved (logrotate)', async () => {
     current = await startPipeline(['--access-logfile', 'access.log', '--access-logformat', '%(U)s']);
     const path = join(current.dir, 'access.log');

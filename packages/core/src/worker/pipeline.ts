@@ -25,6 +25,7 @@ import { createGuard, guardRequest, type RequestGuard } from './http-guard.js';
 import { markScheme, markStart, responseEnd } from './response-end.js';
 import { plainAnswer } from './plain-answer.js';
 import { proxyFront } from './proxy-accept.js';
+import { rejectedRecord } from './rejected-access.js';
 import { onReopen } from './signals.js';
 
 /** A built pipeline. */
@@ -62,15 +63,18 @@ function describeClientError(err: Error & { code?: string }): string {
 }
 
 /** Node's `clientError` (malformed head, header overflow, slow client): answer gunicorn's status, then drop. */
-function clientErrorHandler(log: Logger) {
-  return (err: Error & { code?: string }, socket: Socket) => {
+function clientErrorHandler(log: Logger, accessLog: AccessLog | null) {
+  return (err: Error & { code?: string; rawPacket?: Buffer }, socket: Socket) => {
     const answer = clientErrorStatus(err);
     if (answer !== undefined) {
       if (answer.status === 408) log.debug(`Request timeout from ip=${peer(socket)}`);
       else log.warning(`Invalid request from ip=${peer(socket)}: ${describeClientError(err)}`);
       const s = socket as Answerable;
       // Only when no response has started on this connection, as Node's own handler does.
-      if (s.writable && !s._httpMessage?.headersSent) s.write(plainAnswer(answer.status, answer.reason));
+      if (s.writable && !s._httpMessage?.headersSent) {
+        s.write(plainAnswer(answer.status, answer.reason));
+        accessLog?.write(rejectedRecord(socket, answer.status, answer.reason.length + 1, err.rawPacket));
+      }
     }
     socket.destroy();
   };
@@ -158,7 +162,7 @@ export async function createPipeline(config: TgunConfig, log: Logger): Promise<H
           ? createHttpServer(limits.serverOptions, handler)
           : (createHttpsServer({ ...limits.serverOptions, ...tls }, handler) as unknown as HttpServer);
       applyServerLimits(server, limits);
-      server.on('clientError', clientErrorHandler(log));
+      server.on('clientError', clientErrorHandler(log, accessLog));
       return server;
     },
     acceptor(server) {
