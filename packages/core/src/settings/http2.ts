@@ -6,6 +6,24 @@ import { choice } from './validators-extra.js';
 type HttpProtocol = 'h1' | 'h2';
 const protocolName = choice<HttpProtocol>(['h1', 'h2']);
 
+type CleartextMode = 'off' | 'prior-knowledge' | 'upgrade' | 'both';
+const cleartextName = choice<CleartextMode>(['off', 'prior-knowledge', 'upgrade', 'both']);
+
+/**
+ * gunicorn's four modes are all named, but `upgrade` (and so `both`) is refused with the reason: Node's `http2`
+ * module can only start a session on a fresh connection, so it cannot answer an HTTP/1.1 request with
+ * `101 Switching Protocols` and carry on as HTTP/2 on that stream, as RFC 7540 §3.2 asks.
+ */
+const cleartextMode: Validator<CleartextMode> = (raw) => {
+  const mode = cleartextName(raw);
+  if (mode === 'upgrade' || mode === 'both') {
+    throw new SettingValueError(
+      `'${mode}' needs the HTTP/1.1 Upgrade to h2c, which Node's http2 module cannot do; use 'prior-knowledge'`,
+    );
+  }
+  return mode;
+};
+
 /** An ordered, duplicate-free, non-empty list of protocols; gunicorn's `h3` gets a reason, not a bare refusal. */
 const protocolList: Validator<HttpProtocol[]> = (raw) => {
   const items = list((p) => {
@@ -29,8 +47,9 @@ const httpProtocols = defineSetting({
   typeText: "('h1' | 'h2')[]",
   summary: 'The HTTP versions to offer, in order of preference: h1, h2.',
   description: [
-    'Comma-separated, most preferred first: `h1` is HTTP/1.1, `h2` is HTTP/2. Over TLS the list is offered',
-    'through ALPN, so `h2,h1` serves HTTP/2 to clients that support it and HTTP/1.1 to the rest. Without TLS,',
+    'Comma-separated: `h1` is HTTP/1.1, `h2` is HTTP/2. Over TLS the list is offered through ALPN, so `h2,h1`',
+    'serves HTTP/2 to clients that support it and HTTP/1.1 to the rest; Node always prefers h2 when both are',
+    'offered, so the order only says which protocols are on. `h2` alone refuses clients without it. Without TLS,',
     "HTTP/2 needs `http2Cleartext`. Apps see HTTP/2 requests through Node's compatibility API, with the same",
     '`(req, res)` shape as HTTP/1.1.',
   ].join('\n'),
@@ -41,20 +60,21 @@ const http2Cleartext = defineSetting({
   section: 'HTTP/2',
   gunicorn: 'http2_cleartext',
   cli: { flags: ['--http2-cleartext'], metavar: 'MODE' },
-  default: 'off' as const,
-  validate: choice(['off', 'prior-knowledge', 'upgrade', 'both']),
+  default: 'off' as CleartextMode,
+  validate: cleartextMode,
   typeText: "'off' | 'prior-knowledge' | 'upgrade' | 'both'",
-  summary: "HTTP/2 without TLS (h2c): 'off', 'prior-knowledge', 'upgrade' or 'both'.",
+  summary: "HTTP/2 without TLS (h2c): 'off' or 'prior-knowledge' ('upgrade' and 'both' are refused).",
   description: [
     'How a plain-TCP connection may speak HTTP/2, when `httpProtocols` includes `h2`:',
     '',
     '- `off`: never; cleartext connections are HTTP/1.1;',
     '- `prior-knowledge`: a client that opens with the HTTP/2 preface (`curl --http2-prior-knowledge`, gRPC,',
     '  a proxy configured for h2c) speaks HTTP/2 at once;',
-    '- `upgrade`: an HTTP/1.1 request with `Upgrade: h2c` switches the connection to HTTP/2;',
-    '- `both`: either.',
+    '- `upgrade` (an HTTP/1.1 request with `Upgrade: h2c` switching the connection) and `both` are refused:',
+    "  Node's http2 module can only start a session on a fresh connection.",
     '',
-    'Meant for a trusted proxy in front of tgun; browsers never use h2c.',
+    'Only peers in `forwardedAllowIps` may speak h2c, as in gunicorn; other peers are served HTTP/1.1 (their',
+    'HTTP/2 preface is refused). Meant for a trusted proxy in front of tgun; browsers never use h2c.',
   ].join('\n'),
 });
 
@@ -110,7 +130,8 @@ const http2MaxHeaderListSize = defineSetting({
   summary: 'The largest header list accepted on an HTTP/2 request, in bytes.',
   description: [
     "The `SETTINGS_MAX_HEADER_LIST_SIZE` value (Node: `maxHeaderListSize`): the total size of a request's",
-    'headers after decompression, counted as RFC 9113 does (name + value + 32 per field).',
+    'headers after decompression, counted as RFC 9113 does (name + value + 32 per field). Node advertises it',
+    'but does not enforce it, so tgun answers a larger list with 431 and logs the request.',
   ].join('\n'),
 });
 

@@ -91,5 +91,10 @@ export function destroyLongLived(tracker: LongLived): number {
     res.destroy();
     n++;
   }
+  // Sessions that had GOAWAY but still carry a stream (an HTTP/2 event stream, a slow upload).
+  for (const session of tracker.sessions()) {
+    session.destroy();
+    n++;
+  }
   return n;
 }

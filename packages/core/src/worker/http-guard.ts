@@ -7,10 +7,14 @@
  * `req.rawHeaders`, so no framework can be fooled by a client that forges them, whatever its own trust
  * setting. From a trusted peer they are kept for frameworks configured to trust the proxy, and contradictory
  * scheme headers are refused with 400, as gunicorn does.
+ *
+ * HTTP/2 requests (Node's compatibility API) pass the same checks on their regular headers; pseudo-headers
+ * (`:method`, `:path`, `:authority`, `:scheme`) are the request line, not header fields. Their whole header
+ * list is also held to `http2MaxHeaderListSize`, which Node advertises to clients but does not enforce.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { checkRequest, type EffectiveLimits, type RequestRejection } from '../http/limits.js';
+import { type CheckedRequest, checkRequest, type EffectiveLimits, type RequestRejection } from '../http/limits.js';
 import {
   type AddressMatcher,
   InvalidSchemeHeadersError,
@@ -27,6 +31,8 @@ export interface GuardSettings {
   readonly forwarderHeaders: ReadonlySet<string>;
   readonly trust: AddressMatcher;
   readonly schemeHeaders: SchemeHeaderMap;
+  /** RFC 9113 header-list bound for HTTP/2 requests (name + value + 32 per field); absent = unbounded. */
+  readonly http2MaxHeaderListSize?: number;
 }
 
 /** Headers only a trusted proxy may send, besides the configured secure-scheme headers. */
@@ -64,6 +70,39 @@ export function peerTrusted(guard: RequestGuard, socket: Socket): boolean {
   return trusted;
 }
 
+/** Whether `req` arrived over HTTP/2 (an `Http2ServerRequest` of the compatibility API). */
+export function isHttp2Request(req: IncomingMessage): boolean {
+  return req.httpVersionMajor === 2;
+}
+
+/**
+ * The view of an HTTP/2 request that gunicorn's limits read: its regular headers only, and the version
+ * check passed (HTTP/2 is negotiated, not read from a request line). Also refuses a header list over
+ * `limit`, counted over every field as RFC 9113 §6.5.2 does.
+ */
+function http2Checked(req: IncomingMessage, limit: number | undefined): CheckedRequest | RequestRejection {
+  const raw = req.rawHeaders;
+  const regular: string[] = [];
+  let size = 0;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    size += name.length + value.length + 32;
+    if (name.charCodeAt(0) !== 58 /* ':' */) regular.push(name, value);
+  }
+  if (limit !== undefined && size > limit) {
+    return { status: 431, message: `HTTP/2 header list too large (${size} > ${limit} bytes)` };
+  }
+  return {
+    httpVersionMajor: 1,
+    httpVersionMinor: 1,
+    method: req.method,
+    url: req.url,
+    rawHeaders: regular,
+    headers: req.headers,
+  };
+}
+
 function keepUnderscore(settings: GuardSettings, lower: string, trusted: boolean): boolean {
   if (settings.headerMap === 'dangerous') return true;
   return trusted && (settings.forwarderHeaders.has('*') || settings.forwarderHeaders.has(lower));
@@ -79,7 +118,9 @@ export function guardRequest(
   connectionScheme: 'http' | 'https',
 ): 'http' | 'https' | RequestRejection {
   const { settings, strip } = guard;
-  const refused = checkRequest(settings.limits, req);
+  const checked = isHttp2Request(req) ? http2Checked(req, settings.http2MaxHeaderListSize) : req;
+  if ('status' in checked) return checked;
+  const refused = checkRequest(settings.limits, checked);
   if (refused !== undefined) return refused;
   const trusted = peerTrusted(guard, req.socket);
   const raw = req.rawHeaders;
@@ -116,7 +157,8 @@ function removeHeaders(req: IncomingMessage, drop: ReadonlySet<number>): void {
   // Node builds `headers` and `headersDistinct` lazily from `rawHeaders` and its original header count, so
   // both are materialised before `rawHeaders` shrinks.
   const headers = req.headers;
-  const distinct = req.headersDistinct;
+  // An HTTP/2 request has no `headersDistinct`, and its `rawHeaders` is a getter.
+  const distinct = req.headersDistinct as IncomingMessage['headersDistinct'] | undefined;
   const raw = req.rawHeaders;
   const kept: string[] = [];
   const removed = new Set<string>();
@@ -127,7 +169,7 @@ function removeHeaders(req: IncomingMessage, drop: ReadonlySet<number>): void {
   // Every spelling of a removed name is removed above, so deleting the joined entry loses nothing kept.
   for (const name of removed) {
     delete headers[name];
-    delete distinct[name];
+    if (distinct !== undefined) delete distinct[name];
   }
-  req.rawHeaders = kept;
+  Object.defineProperty(req, 'rawHeaders', { value: kept, writable: true, configurable: true, enumerable: true });
 }

@@ -10,8 +10,13 @@
  * serves an `Upgrade:` request as a plain request when the server has no `upgrade` listener, and a listener of
  * tgun's would take that fallback away from apps without WebSockets. The same wrapper watches for socket.io
  * polling sessions that reached the wrong worker (`polling-sessions.ts`).
+ *
+ * HTTP/2 sessions are long-lived too: a client keeps one open and sends every request on it. They are tracked
+ * from the server's `session` event; when the drain begins they get GOAWAY, so clients open their next
+ * session on a worker that is not draining while the streams in flight finish.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2Session } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { EventStream, UpgradedConnection } from '../hooks/types.js';
@@ -24,12 +29,17 @@ import { pollingSessionWatch } from './polling-sessions.js';
 export interface LongLived {
   /** Starts tracking `server`'s connections and upgrades. */
   track(server: NetServer): void;
-  /** From now on, an upgrade request is answered 503 with `Connection: close` instead of reaching the app. */
+  /**
+   * From now on, take no new long-lived work: an upgrade request is answered 503 with `Connection: close`
+   * instead of reaching the app, and every HTTP/2 session (open now or accepted later) gets GOAWAY.
+   */
   refuseUpgrades(): void;
   /** Upgraded connections still open. */
   upgraded(): UpgradedConnection[];
   /** Event-stream responses still being written. */
   eventStreams(): EventStream[];
+  /** HTTP/2 sessions still open. */
+  sessions(): Http2Session[];
 }
 
 type WithResponse = Socket & { _httpMessage?: ServerResponse | null };
@@ -78,6 +88,16 @@ export function createLongLived(log?: Logger): LongLived {
   const upgrades = new Map<Duplex, UpgradedConnection>();
   let refusing = false;
   const watchPolling = pollingSessionWatch(log);
+  const sessions = new Set<Http2Session>();
+
+  const onSession = (session: Http2Session): void => {
+    if (refusing) {
+      session.close();
+      return;
+    }
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex): boolean => {
     if (refusing) {
@@ -96,6 +116,8 @@ export function createLongLived(log?: Logger): LongLived {
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));
       });
+      // Never emitted by an HTTP/1.1-only server; emitted by the HTTP/2 ones (the h2c server's are forwarded).
+      server.on('session', onSession);
       type Emit = (this: NetServer, event: string | symbol, ...args: unknown[]) => boolean;
       const emit = server.emit as Emit;
       // The wrapper stays on the instance: Node reads `server.emit` on every event it raises.
@@ -114,7 +136,10 @@ export function createLongLived(log?: Logger): LongLived {
     },
     refuseUpgrades() {
       refusing = true;
+      // `close()` sends GOAWAY and lets the streams in flight finish; the session ends after the last one.
+      for (const session of sessions) if (!session.closed) session.close();
     },
+    sessions: () => [...sessions].filter((s) => !s.destroyed),
     upgraded: () => [...upgrades.values()].filter((u) => !u.socket.destroyed),
     eventStreams() {
       const out: EventStream[] = [];

@@ -3,6 +3,10 @@
  * and limits, the per-request guard (`http-guard.ts`), and the sinks every finished response feeds
  * (`response-end.ts`: in-flight and Prometheus counters, StatsD, the access log).
  *
+ * With `h2` in `httpProtocols`, tgun's server over TLS is an HTTP/2 server with the HTTP/1.1 fallback
+ * (`http2-servers.ts`), and in cleartext with `http2Cleartext` a front routes each connection by its first
+ * bytes (`http2-cleartext.ts`). HTTP/2 requests take the same request path through Node's compatibility API.
+ *
  * tgun's own servers get all of it. An app's own server (Fastify) keeps its options and listeners, so it only
  * gets the observing half: counters, StatsD and the access log.
  */
@@ -13,6 +17,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Http2Server } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
 import { applyServerLimits, clientErrorStatus, type HttpServerLimits, httpServerLimits } from '../http/limits.js';
 import { buildTlsOptions } from '../http/tls.js';
@@ -21,8 +26,10 @@ import type { Logger } from '../logging/types.js';
 import { createStatsd, type StatsdClient } from '../metrics/statsd.js';
 import type { TgunConfig } from '../settings/registry.js';
 import { type AccessLog, openAccessLog } from './access-log.js';
-import { createGuard, guardRequest, type RequestGuard } from './http-guard.js';
-import { markScheme, markStart, responseEnd } from './response-end.js';
+import { createGuard, guardRequest, isHttp2Request, peerTrusted, type RequestGuard } from './http-guard.js';
+import { cleartextFront } from './http2-cleartext.js';
+import { createCleartextHttp2, createSecureHttp2, http2Plan } from './http2-servers.js';
+import { markPeer, markScheme, markStart, responseEnd } from './response-end.js';
 import { plainAnswer } from './plain-answer.js';
 import { proxyFront } from './proxy-accept.js';
 import { rejectedRecord } from './rejected-access.js';
@@ -103,8 +110,10 @@ function tlsOptions(config: TgunConfig) {
 /** Builds the pipeline; throws with a clear message when the access log or TLS files cannot be used. */
 export async function createPipeline(config: TgunConfig, log: Logger): Promise<HttpPipeline> {
   const limits = httpServerLimits(config);
+  const h2 = http2Plan(config);
   const guard: RequestGuard = createGuard({
     limits: limits.limits,
+    http2MaxHeaderListSize: h2.maxHeaderListSize,
     headerMap: config.headerMap,
     forwarderHeaders: new Set(config.forwarderHeaders.map((h) => h.toLowerCase())),
     trust: compileAllowIps(config.forwardedAllowIps),
@@ -126,11 +135,13 @@ export async function createPipeline(config: TgunConfig, log: Logger): Promise<H
   // (a smuggled one, say). Left unanswered, they end with the connection when the refusal's
   // `Connection: close` answer has been sent, as gunicorn serves nothing after an error.
   const refused = new WeakSet<Socket>();
+  const cleartext = new WeakMap<HttpServer, Http2Server>();
   const front =
     (listener: RequestListener): RequestListener =>
     (req, res) => {
       if (refused.has(req.socket)) return;
       markStart(res);
+      if (isHttp2Request(req)) markPeer(res, req.socket);
       res.on('close', closed);
       if (!keepAlive) res.shouldKeepAlive = false;
       const verdict = guardRequest(guard, req, scheme);
@@ -140,11 +151,9 @@ export async function createPipeline(config: TgunConfig, log: Logger): Promise<H
         refused.add(req.socket);
         // The reason phrase only: the log message quotes client input, which is not echoed back.
         const body = `${STATUS_CODES[verdict.status] ?? 'Bad Request'}\n`;
-        res.writeHead(verdict.status, {
-          connection: 'close',
-          'content-type': 'text/plain',
-          'content-length': body.length,
-        });
+        const head = { 'content-type': 'text/plain', 'content-length': body.length };
+        // HTTP/2 forbids connection headers (the compat API drops them with a warning); its stream just ends.
+        res.writeHead(verdict.status, isHttp2Request(req) ? head : { connection: 'close', ...head });
         res.end(body);
         return;
       }
@@ -157,18 +166,38 @@ export async function createPipeline(config: TgunConfig, log: Logger): Promise<H
     tls: tls !== undefined,
     createServer(listener) {
       const handler = front(listener);
+      // The servers that take HTTP/2 are handed around as http.Server, as the https one already is: tgun only
+      // uses the `net.Server` half of them, and apps only see their `request` (and `upgrade`) events.
+      if (tls !== undefined && h2.h2) {
+        const secure = createSecureHttp2(h2, tls, limits, handler, log) as unknown as HttpServer;
+        secure.on('clientError', clientErrorHandler(log, accessLog));
+        return secure;
+      }
       const server: HttpServer =
         tls === undefined
           ? createHttpServer(limits.serverOptions, handler)
           : (createHttpsServer({ ...limits.serverOptions, ...tls }, handler) as unknown as HttpServer);
       applyServerLimits(server, limits);
       server.on('clientError', clientErrorHandler(log, accessLog));
+      if (tls === undefined && h2.priorKnowledge) {
+        const h2c = createCleartextHttp2(h2, handler, log);
+        // Sessions surface on the HTTP/1.1 server, which is the one the worker tracks for the drain.
+        h2c.on('session', (session) => server.emit('session', session));
+        cleartext.set(server, h2c);
+      }
       return server;
     },
     acceptor(server) {
-      if (config.proxyProtocol === 'off') return server;
+      const h2c = cleartext.get(server);
+      const first: NetServer =
+        h2c === undefined
+          ? server
+          : cleartextFront({ h1: server, h2: h2c, timeoutMs: headersTimeout, trusted: (s) => peerTrusted(guard, s) });
+      if (config.proxyProtocol === 'off') return first;
       const proxyAllowIps = compileAllowIps(config.proxyAllowIps);
-      return proxyFront(server, { mode: config.proxyProtocol, proxyAllowIps, timeoutMs: headersTimeout }, log);
+      // The PROXY reader only calls `emit('connection')`, which the cleartext front answers like a listener.
+      const next = first as HttpServer;
+      return proxyFront(next, { mode: config.proxyProtocol, proxyAllowIps, timeoutMs: headersTimeout }, log);
     },
     observe(server) {
       server.prependListener('request', (_req, res) => {

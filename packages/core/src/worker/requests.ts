@@ -78,7 +78,9 @@ export function guardListener(listener: RequestListener, log: Logger): RequestLi
       return;
     }
     res.shouldKeepAlive = false;
-    res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' });
+    // HTTP/2 has no Connection header (Node warns when one is set): the stream ends, the session stays.
+    const close = req.httpVersionMajor === 2 ? {} : { connection: 'close' };
+    res.writeHead(500, { 'content-type': 'text/plain', ...close });
     res.end('Internal Server Error\n');
   };
   return (req, res) => {

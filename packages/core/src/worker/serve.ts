@@ -11,6 +11,7 @@
  */
 import { createServer as createHttpServer, Server as HttpServer, type RequestListener } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
+import { Server as TlsServer } from 'node:tls';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { ServedApp } from '../adapter.js';
 import type { Origin } from '../config/problems.js';
@@ -90,8 +91,9 @@ export async function serve(
   const out: Serving = { listening: [], longLived, ...(pipeline ? { pipeline } : {}) };
   const attach = async (server: NetServer) => {
     longLived.track(server);
-    // The pipeline casts its https.Server to http.Server, and an app's own server may be either.
-    const http = server instanceof HttpServer || server instanceof HttpsServer;
+    // The pipeline casts its https.Server (and its HTTP/2 TLS server, whose HTTP/1.1 fallback emits `upgrade`)
+    // to http.Server, and an app's own server may be either.
+    const http = server instanceof HttpServer || server instanceof HttpsServer || server instanceof TlsServer;
     if (opts.config && http) await opts.config.onHttpServer(server as HttpServer);
   };
   if (app.kind === 'listener') {
