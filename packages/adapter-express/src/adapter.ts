@@ -5,6 +5,7 @@
  */
 import type { RequestListener } from 'node:http';
 import type { Adapter, ListenerApp } from '@tgun/core';
+import { versionAwareListener } from './http2.js';
 import { expressSettings } from './settings.js';
 
 /** The members that make a function an Express app; `router` is deliberately absent (it throws on 4.x). */
@@ -45,7 +46,8 @@ export const adapter: Adapter = {
     if (!isExpressApp(app)) throw new TypeError('@tgun/adapter-express: not an Express app');
     return {
       kind: 'listener',
-      listener: app,
+      // HTTP/1.x requests reach the app itself; HTTP/2 ones get Express's methods on the HTTP/2 classes.
+      listener: versionAwareListener(app),
       close: () => emitClose(app),
       settings: expressSettings(app.settings),
     };

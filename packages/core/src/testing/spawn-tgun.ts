@@ -166,16 +166,20 @@ export async function workersAnswering(url: string, count: number, header = 'x-w
   return seen;
 }
 
-/** Polls `target` until it answers 2xx. */
+/** Polls `target` until it answers with a status below 500; throws the last failure after `timeoutMs`. */
 export async function waitUntilServing(target: string, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
+    let failure: unknown;
     try {
+      // Any answer but a 5xx means a worker serves the app (an app may have no route at `/`).
       const res = await request(target, '/', { timeoutMs: 2_000 });
-      if (res.status < 300) return;
+      if (res.status < 500) return;
+      failure = new Error(`${target}/ still answers ${res.status}`);
     } catch (err) {
-      if (Date.now() > end) throw err;
+      failure = err;
     }
+    if (Date.now() > end) throw failure;
     await sleep(50);
   }
 }
