@@ -1,10 +1,15 @@
 /**
- * Express 4 and 5 over HTTP/2 (cleartext with prior knowledge, from a trusted peer) under real tgun workers,
+ * Express 4 and 5 over HTTP/2 (over TLS with a generated certificate, and cleartext with prior knowledge from a
+ * trusted peer) under real tgun workers,
  * through Node's http2 client: routing, query, params, a parsed JSON body, statuses, Express's error handler
  * and 404, and no warning on the worker's output.
  */
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { type ClientHttp2Session, connect } from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { noLeftovers, spawnTgun } from '@tgun/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -13,6 +18,33 @@ const marks: string[] = [];
 afterAll(async () => {
   await noLeftovers(marks);
 });
+
+/** A throwaway certificate for 127.0.0.1. */
+function certificate(): { args: string[]; ca: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'tgun-express-h2-'));
+  const cert = join(dir, 'c.pem');
+  const key = join(dir, 'k.pem');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key].concat([
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ]),
+    { stdio: 'ignore' },
+  );
+  return { args: ['--certfile', cert, '--keyfile', key], ca: readFileSync(cert) };
+}
+
+const TRANSPORTS = {
+  h2c: () => ({ args: ['--http2-cleartext', 'prior-knowledge'], ca: undefined }),
+  tls: certificate,
+};
 
 interface Answer {
   readonly status: number;
@@ -39,18 +71,23 @@ function send(session: ClientHttp2Session, method: string, path: string, body?: 
     stream.on('data', (chunk: string) => {
       text += chunk;
     });
-    stream.on('end', () => resolve({ status, body: text }));
+    stream.on('end', () => (status ? resolve({ status, body: text }) : reject(new Error(`no response to ${path}`))));
     stream.on('error', reject);
     stream.end(payload);
   });
 }
 
 describe.each(['app5', 'app4'])('Express (%s) over HTTP/2', (variable) => {
-  it('serves routes, params, query, a JSON body, errors and 404s', async () => {
-    const args = ['-w', '1', '-b', '127.0.0.1:0', '--http-protocols', 'h2,h1', '--http2-cleartext', 'prior-knowledge'];
-    await using tgun = await spawnTgun([...args, `${APP}:${variable}`]);
+  it.each(['h2c', 'tls'] as const)('%s: serves routes, params, query, a JSON body, errors and 404s', async (kind) => {
+    const transport = TRANSPORTS[kind]();
+    const args = ['-w', '1', '-b', '127.0.0.1:0', '--http-protocols', 'h2,h1', ...transport.args];
+    // From "Listening at:" on, connections wait in the backlog until the worker serves them (spawnTgun's own
+    // readiness probe speaks plain HTTP/1.1, which a TLS listener does not).
+    await using tgun = await spawnTgun([...args, `${APP}:${variable}`], { wait: 'listening' });
     marks.push(tgun.mark);
-    const session = connect(tgun.url);
+    const url = transport.ca ? tgun.url.replace(/^http:/, 'https:') : tgun.url;
+    const session = connect(url, transport.ca ? { ca: transport.ca } : {});
+    session.on('error', () => {}); // a failed connect fails the first request below, with its own error
     try {
       const info = await send(session, 'GET', '/info/ada?q=1');
       expect(info.status).toBe(200);
