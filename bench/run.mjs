@@ -13,7 +13,9 @@ import { describeMachine } from './lib/machine.mjs';
 import { TGUN_BIN } from './lib/managers/tgun.mjs';
 import { runReloads } from './lib/reload.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { renderSpread, summariseSpread } from './lib/report-spread.mjs';
 import { killLive } from './lib/session.mjs';
+import { runSpread } from './lib/spread.mjs';
 import { ratios, summariseThroughput, targets } from './lib/summary.mjs';
 import { runThroughput } from './lib/throughput.mjs';
 
@@ -50,6 +52,7 @@ async function main() {
   );
   log(`managers on ${opts.nodeLines.map((l) => `${l.label} (${l.version}, ${l.bin})`).join(', ')}`);
 
+  if (opts.scenario === 'spread') return spreadScenario(opts, machine, started);
   const runs = opts.throughput ? await runThroughput(opts, log) : [];
   const reloads = opts.reload ? await runReloads(opts, log) : [];
 
@@ -76,6 +79,37 @@ async function main() {
     `\nwrote ${join(out, 'latest.json')} and latest.md in ${Math.round(elapsedS)} s${errors.length ? `; ${errors.length} run(s) failed` : ''}`,
   );
   return errors.length > 0 ? 1 : 0;
+}
+
+/**
+ * `--scenario spread`: connection spread and the balance's cost; writes `latest.json` and `latest.md` in its
+ * own directory and prints the goal's verdict.
+ * @param {import('./lib/args.mjs').BenchOptions} opts
+ * @param {ReturnType<typeof describeMachine>} machine
+ * @param {number} started
+ */
+async function spreadScenario(opts, machine, started) {
+  log(`spread: ${opts.workers} workers, ${opts.held} connections per burst, ${opts.rounds} rounds`);
+  const { spread, cost } = await runSpread(opts, log);
+  const summary = summariseSpread(spread, cost);
+  const errors = [...spread, ...cost]
+    .filter((x) => 'error' in x)
+    .map((x) => {
+      const e = /** @type {import('./lib/spread.mjs').FailedRun} */ (x);
+      return `${e.manager}${e.mode ? ` ${e.mode}` : ''} (round ${e.round}): ${e.error.split('\n')[0]}`;
+    });
+  const elapsedS = (performance.now() - started) / 1000;
+  const out = resolve(import.meta.dirname, opts.out);
+  mkdirSync(out, { recursive: true });
+  const data = { machine, options: opts, summary, elapsedS, errors };
+  writeFileSync(join(out, 'latest.json'), `${JSON.stringify({ ...data, spread, cost }, null, 2)}\n`);
+  writeFileSync(join(out, 'latest.md'), renderSpread(data));
+  const g = summary.goal;
+  log(`\n${g.pass === null ? 'N/A ' : g.pass ? 'PASS' : 'FAIL'}  ${g.name} (${g.detail})`);
+  for (const c of summary.cost)
+    log(`cost ${c.mode}: fair-share ÷ off = ${Number.isFinite(c.onOverOff) ? c.onOverOff.toFixed(3) : '-'} req/s`);
+  log(`wrote ${join(out, 'latest.json')} and latest.md in ${Math.round(elapsedS)} s`);
+  return errors.length > 0 || g.pass === false ? 1 : 0;
 }
 
 for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {

@@ -28,6 +28,12 @@ export const HELP = `Usage: pnpm bench [options]      (node run.mjs [options] in
                             per-line table (fetch a line: node scripts/node-lines.mjs 26)
       --scenario stats      tgun vs tgun-nostats only: the cost of the worker statistics
                             (raw app, no extras, no reloads, --out results/stats)
+      --scenario spread     connection spread: 4 workers (unless -w), --held connections
+                            opened in a burst, per-worker split and max/mean for tgun
+                            with --connection-balance off and fair-share, cluster RR and
+                            SCHED_NONE, PM2; then the balance's throughput cost
+                            (5 rounds unless -r; --no-throughput skips it; --out results/spread)
+      --held N              connections held per burst (spread)       [BENCH_HELD, 400]
       --quick               smoke test: raw app, 1 round, 2 s runs, short reloads
   -h, --help
 `;
@@ -50,7 +56,8 @@ export const HELP = `Usage: pnpm bench [options]      (node run.mjs [options] in
  * @property {boolean} reload
  * @property {string} out
  * @property {boolean} quick
- * @property {'stats' | null} scenario
+ * @property {'stats' | 'spread' | null} scenario
+ * @property {number} held connections per burst in the spread scenario
  * @property {import('./node-lines.mjs').NodeLine[]} nodeLines primary first
  * @property {boolean} help
  */
@@ -59,7 +66,7 @@ export const ALL_APPS = ['raw', 'express', 'koa', 'fastify'];
 export const ALL_MANAGERS = ['tgun', 'cluster-rr', 'cluster-none', 'pm2', 'single'];
 /** Accepted by `--managers` but not in the default list: only the statistics scenario needs it. */
 export const KNOWN_MANAGERS = [...ALL_MANAGERS, 'tgun-nostats'];
-const SCENARIOS = ['stats'];
+const SCENARIOS = ['stats', 'spread'];
 export const ALL_RELOADS = ['tgun-hup', 'tgun-rolling', 'tgun-usr2', 'pm2', 'cluster'];
 
 /**
@@ -120,20 +127,22 @@ export function parseOptions(argv, env) {
       quick: { type: 'boolean' },
       node: { type: 'string' },
       scenario: { type: 'string' },
+      held: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const quick = Boolean(v.quick);
   const pick = (/** @type {string | undefined} */ flag, /** @type {string} */ name) => flag ?? env[name];
   const scenario =
-    v.scenario === undefined ? null : /** @type {'stats'} */ (list(v.scenario, SCENARIOS, 'scenario')[0]);
+    v.scenario === undefined ? null : /** @type {'stats' | 'spread'} */ (list(v.scenario, SCENARIOS, 'scenario')[0]);
   const stats = scenario === 'stats';
+  const spread = scenario === 'spread';
   const wantsHelp = Boolean(v.help);
   return {
-    workers: num(pick(v.workers, 'BENCH_WORKERS'), 2, 'workers'),
+    workers: num(pick(v.workers, 'BENCH_WORKERS'), spread ? 4 : 2, 'workers'),
     connections: num(pick(v.connections, 'BENCH_CONNECTIONS'), 50, 'connections'),
     durationS: Math.round(num(pick(v.duration, 'BENCH_DURATION'), quick ? 2 : 5, 'duration')),
-    rounds: num(pick(v.rounds, 'BENCH_ROUNDS'), quick ? 1 : 3, 'rounds'),
+    rounds: num(pick(v.rounds, 'BENCH_ROUNDS'), quick ? 1 : spread ? 5 : 3, 'rounds'),
     warmupS: Math.round(num(pick(v.warmup, 'BENCH_WARMUP'), 1, 'warmup', true)),
     apps: list(pick(v.apps, 'BENCH_APPS') ?? (quick || stats ? 'raw' : ALL_APPS.join(',')), ALL_APPS, 'app'),
     managers: list(
@@ -151,10 +160,11 @@ export function parseOptions(argv, env) {
     reloadDurationS: num(pick(v['reload-duration'], 'BENCH_RELOAD_DURATION'), quick ? 4 : 6, 'reload duration'),
     samples: num(pick(v.samples, 'BENCH_SAMPLES'), quick ? 100 : 200, 'samples'),
     throughput: !v['no-throughput'],
-    reload: !v['no-reload'] && !stats,
-    out: v.out ?? (stats ? 'results/stats' : 'results'),
+    reload: !v['no-reload'] && !stats && !spread,
+    out: v.out ?? (stats ? 'results/stats' : spread ? 'results/spread' : 'results'),
     quick,
     scenario,
+    held: num(pick(v.held, 'BENCH_HELD'), 400, 'held'),
     // Resolving runs each binary once (`--version`); `--help` must work without a fetched line.
     nodeLines: wantsHelp ? [] : resolveNodeLines(list(pick(v.node, 'BENCH_NODE'), [], 'node', true)),
     help: wantsHelp,

@@ -22,6 +22,7 @@ import { MARK_ENV } from '../procs.mjs';
  * @property {string} node the Node binary every process of the manager runs on (`--node`)
  * @property {boolean} [accessLog] tgun: write an access log file
  * @property {'all' | 'rolling'} [reloadStrategy] tgun: `--reload-strategy`
+ * @property {number} [keepAliveS] tgun: `--keep-alive` (its default, 2 s, is gunicorn's)
  * @property {boolean} [plainListener] tgun: serve the app's `listener` export instead of `app` through an adapter
  *
  * @typedef {object} Running

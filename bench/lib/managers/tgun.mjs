@@ -65,9 +65,10 @@ function readPid(file) {
 /**
  * @param {string} name
  * @param {Record<string, string>} env added to the arbiter's (and so the workers') environment
+ * @param {string[]} [extraArgs] added to the command line before the app
  * @returns {import('./common.mjs').Manager}
  */
-function tgunManager(name, env) {
+function tgunManager(name, env, extraArgs = []) {
   return {
     name,
     reloads: ['hup', 'rolling', 'usr2'],
@@ -78,7 +79,8 @@ function tgunManager(name, env) {
       const args = [spec.node, TGUN_BIN, '-w', String(spec.workers), '-b', bind, '-p', pidfile];
       if (spec.accessLog) args.push('--access-logfile', join(spec.dir, 'access.log'));
       if (spec.reloadStrategy) args.push('--reload-strategy', spec.reloadStrategy);
-      args.push(uri);
+      if (spec.keepAliveS) args.push('--keep-alive', String(spec.keepAliveS));
+      args.push(...extraArgs, uri);
       const spawnedAt = performance.now();
       const { child, logs } = spawnLogged(args, spec, 'tgun.log', env);
       let master = child.pid ?? 0;
@@ -151,3 +153,7 @@ function tgunManager(name, env) {
 export const tgun = tgunManager('tgun', {});
 /** tgun with the worker statistics off (bench-only switch), to measure what they cost on the request path. */
 export const tgunNoStats = tgunManager('tgun-nostats', { TGUN_BENCH_NO_STATS: '1' });
+/** tgun with `--connection-balance off`: the kernel alone decides which worker accepts (spread scenario). */
+export const tgunBalanceOff = tgunManager('tgun-balance-off', {}, ['--connection-balance', 'off']);
+/** tgun with `--connection-balance fair-share` (spread scenario). */
+export const tgunBalanceOn = tgunManager('tgun-balance-on', {}, ['--connection-balance', 'fair-share']);

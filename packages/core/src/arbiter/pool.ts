@@ -16,6 +16,7 @@ import type { ErrorLog } from '../logging/logger.js';
 import { addTotals, createRequestTotals, isWorkerSnapshot, type RequestTotals } from '../metrics/prometheus.js';
 import type { TgunConfig } from '../settings/registry.js';
 import type { Listener } from '../sockets/listener.js';
+import { Balance } from './balance.js';
 import { isActive, type WorkerRecord } from './record.js';
 import { workerView } from './views.js';
 
@@ -75,7 +76,15 @@ export class Pool {
    */
   private readonly vacated: number[] = [];
 
-  constructor(private readonly host: PoolHost) {}
+  /** `--connection-balance`: relays the workers' connection counts to each other. */
+  private readonly balance: Balance;
+
+  constructor(private readonly host: PoolHost) {
+    this.balance = new Balance(
+      () => this.active(),
+      () => host.config.connectionBalance === 'fair-share',
+    );
+  }
 
   /** Every record not yet reaped, oldest first. */
   all(): WorkerRecord[] {
@@ -201,6 +210,7 @@ export class Pool {
   private exited(rec: WorkerRecord, code: number | null, signal: NodeJS.Signals | null): void {
     if (rec.exit) return;
     rec.exit = { code, signal };
+    this.balance.changed();
     this.host.onExit(rec);
     this.host.onChange();
   }
@@ -215,6 +225,9 @@ export class Pool {
         if (isWorkerStatsSample(msg.stats)) rec.stats = mergeSample(rec.stats, msg.stats);
         if (isWorkerSnapshot(msg.metrics)) rec.metrics = msg.metrics;
         return;
+      case 'conns':
+        this.balance.report(rec, msg.open);
+        return;
       case 'booted':
         rec.booted = true;
         this.host.log.debug(`Worker booted (pid: ${rec.pid})`);
@@ -227,6 +240,7 @@ export class Pool {
         rec.ranWorkerExit = true;
         break;
     }
+    this.balance.changed();
     this.host.onChange();
   }
 
@@ -240,6 +254,7 @@ export class Pool {
     const graceMs = this.host.config.gracefulTimeout * 1000;
     const deadline = performance.now() + (graceful ? graceMs : Math.min(graceMs, 2000));
     rec.stopping = { graceful, deadline };
+    this.balance.changed();
     const msg: StopMessage = { t: 'stop', graceful };
     if (rec.child.connected) {
       rec.child.send(msg, (err) => {

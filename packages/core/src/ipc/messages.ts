@@ -41,8 +41,20 @@ export interface StopMessage {
   readonly graceful: boolean;
 }
 
+/**
+ * `--connection-balance fair-share`: what the arbiter last heard from the other accepting workers. Sent when
+ * a report or the set of accepting workers changes it, never per connection.
+ */
+export interface PeersMessage {
+  readonly t: 'peers';
+  /** The sum of the connection counts the other accepting workers last reported. */
+  readonly others: number;
+  /** Accepting workers (booted, not stopping or retiring), this one included. */
+  readonly workers: number;
+}
+
 /** Every message the arbiter sends. */
-export type ToWorker = InitMessage | StopMessage;
+export type ToWorker = InitMessage | StopMessage | PeersMessage;
 
 /** The worker loaded its app and listens on every inherited socket. */
 export interface BootedMessage {
@@ -70,8 +82,17 @@ export interface ExitingMessage {
   readonly t: 'exiting';
 }
 
+/**
+ * `--connection-balance fair-share`: the worker's open connections, sent only when the count has moved by a
+ * step since the last report (and at most every few milliseconds), so steady traffic sends nothing.
+ */
+export interface ConnectionsMessage {
+  readonly t: 'conns';
+  readonly open: number;
+}
+
 /** Every message a worker sends. */
-export type FromWorker = BootedMessage | HeartbeatMessage | RetiringMessage | ExitingMessage;
+export type FromWorker = BootedMessage | HeartbeatMessage | RetiringMessage | ExitingMessage | ConnectionsMessage;
 
 function tagged(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
@@ -84,6 +105,7 @@ export function isFromWorker(value: unknown): value is FromWorker {
   const t = tagged(value);
   if (t === 'hb') return typeof (value as { requests?: unknown }).requests === 'number';
   if (t === 'retiring') return typeof (value as { reason?: unknown }).reason === 'string';
+  if (t === 'conns') return Number.isInteger((value as { open?: unknown }).open);
   return t === 'booted' || t === 'exiting';
 }
 
@@ -97,4 +119,11 @@ export function isInitMessage(value: unknown): value is InitMessage {
 /** Whether `value` is a stop request. */
 export function isStopMessage(value: unknown): value is StopMessage {
   return tagged(value) === 'stop' && typeof (value as { graceful?: unknown }).graceful === 'boolean';
+}
+
+/** Whether `value` is the arbiter's fair-share update. */
+export function isPeersMessage(value: unknown): value is PeersMessage {
+  if (tagged(value) !== 'peers') return false;
+  const v = value as { others?: unknown; workers?: unknown };
+  return Number.isInteger(v.others) && Number.isInteger(v.workers);
 }

@@ -4,7 +4,7 @@
  */
 import { defineSetting } from './types.js';
 import { bool, octal, optionalString } from './validators.js';
-import { directory, envAssignment, nullable, userOrId, verbatimList } from './validators-extra.js';
+import { choice, directory, envAssignment, nullable, userOrId, verbatimList } from './validators-extra.js';
 
 const preloadApp = defineSetting({
   name: 'preloadApp',
@@ -58,6 +58,30 @@ const reusePort = defineSetting({
     'Unlike gunicorn 24 and later, tgun does not give each worker its own socket when this is on: all workers',
     "keep sharing the arbiter's sockets and one kernel accept queue. Per-worker queues lose the connections",
     'queued on a worker that exits, which would break zero-downtime reloads.',
+  ].join('\n'),
+});
+
+const connectionBalance = defineSetting({
+  name: 'connectionBalance',
+  section: 'Server Mechanics',
+  cli: { flags: ['--connection-balance'], metavar: 'STRATEGY' },
+  default: 'off' as const,
+  validate: choice(['off', 'fair-share']),
+  typeText: "'off' | 'fair-share'",
+  summary: 'Keep a burst of connections evenly spread across workers (off, fair-share).',
+  description: [
+    'Workers share one kernel accept queue, and the kernel hands each connection to whichever worker polls',
+    'first; a burst of keep-alive or WebSocket connections can land mostly on one worker (splits like 46/4 over',
+    'two workers). With `fair-share`, each worker stops accepting while it holds its fair share,',
+    '`ceil(mean × 1.1) + 4` connections and at least 16 (the mean is over the workers that are accepting), so',
+    'the others take the next connections from the shared queue. Workers report their count to the arbiter only',
+    'when it has moved by 4, and the arbiter tells the others; it never accepts a connection or sits on the',
+    'request path. A paused worker resumes when its count falls, when the share rises, or after 5 s without news',
+    'from the arbiter.',
+    '',
+    '`off`, the default, leaves the spread to the kernel: on the 2-core bench machine `fair-share` cost 4–20% of',
+    'short-request throughput (medians; single rounds varied by ±20%), so turn it on where connections are',
+    'long-lived (WebSockets, event streams, HTTP/2). See `bench/README.md`, "Connection spread", for figures.',
   ].join('\n'),
 });
 
@@ -212,6 +236,7 @@ export const SERVER_MECHANICS_SETTINGS = [
   preloadApp,
   sendfile,
   reusePort,
+  connectionBalance,
   chdir,
   daemon,
   rawEnv,

@@ -11,6 +11,7 @@ import type { BootedMessage, InitMessage, RetiringMessage } from '../ipc/message
 import { formatLine } from '../logging/format.js';
 import type { ErrorLog } from '../logging/logger.js';
 import { countLogLevels, openLogs } from '../logging/open.js';
+import { balanceConnections } from './balance.js';
 import { capConnections } from './connections.js';
 import { WORKER_EXIT } from './exit-codes.js';
 import { dropPrivileges } from './privileges.js';
@@ -131,6 +132,7 @@ export async function bootWorker(
       instrument: (http) => instrumentServer(http, state, view, config, log),
     });
     capConnections(serving.listening, config.workerConnections, log);
+    if (config.connectionBalance === 'fair-share') balanceConnections(serving.listening, log);
   } catch (err) {
     return bootFailure(log, 'Exception in worker process', err, WORKER_EXIT.bootFailed);
   }

@@ -1,8 +1,10 @@
 /**
- * `--worker-connections`: the most connections one worker holds at once. Node's own `server.maxConnections`
- * accepts a connection over the cap and closes it at once, losing its request. Instead, a worker at its cap
- * stops accepting: the listening handle stops polling for new connections, which then wait in the kernel's
- * backlog (or go to a sibling worker sharing the socket) and are accepted once a connection closes.
+ * Pausing a listening server's accepts, and `--worker-connections` (the most connections one worker holds at
+ * once) built on it. Node's own `server.maxConnections` accepts a connection over the cap and closes it at
+ * once, losing its request. Instead, a worker at its cap stops accepting: the listening handle stops polling
+ * for new connections, which then wait in the kernel's backlog (or go to a sibling worker sharing the socket)
+ * and are accepted once a connection closes. `--connection-balance` pauses through the same gate
+ * (`worker/balance.ts`), so a server accepts only while no reason holds it.
  *
  * Stopping uses the listening handle's `readStop()`/`readStart()` (Node internals, covered by
  * `test/worker-connections.test.ts`): libuv accepts through the same I/O watcher a stream reads with, and
@@ -25,30 +27,61 @@ interface ListenHandle {
   readStart?: () => number;
 }
 
+/** Why a server is not accepting; each reason is held and released independently. */
+export type PauseReason = 'cap' | 'balance';
+
+/** Pauses and resumes accepting on one listening server. */
+export interface AcceptGate {
+  /** Stops accepting until every held reason is released. */
+  hold(reason: PauseReason): void;
+  release(reason: PauseReason): void;
+}
+
 function handleOf(server: Server): ListenHandle | null {
   return (server as Server & { _handle?: ListenHandle | null })._handle ?? null;
 }
 
-/** Pauses accepting on `server` while it holds `max` connections. */
-function pauseAtCap(server: Server, max: number, log: Logger): void {
-  let open = 0;
-  let paused = false;
-  const resume = () => {
-    open--;
-    if (!paused || open >= max) return;
-    const handle = handleOf(server);
-    paused = false;
-    // After a drain closed the server there is nothing to resume.
-    if (handle && server.listening) handle.readStart?.();
+const gates = new WeakMap<Server, AcceptGate | null>();
+
+function makeGate(server: Server): AcceptGate | null {
+  const handle = handleOf(server);
+  if (!handle || typeof handle.readStop !== 'function' || handle.readStart?.() !== 0) return null;
+  const held = new Set<PauseReason>();
+  return {
+    hold(reason) {
+      if (held.has(reason)) return;
+      held.add(reason);
+      if (held.size === 1) handleOf(server)?.readStop?.();
+    },
+    release(reason) {
+      if (!held.delete(reason) || held.size > 0) return;
+      const h = handleOf(server);
+      // After a drain closed the server there is nothing to resume.
+      if (h && server.listening) h.readStart?.();
+    },
   };
+}
+
+/** The server's gate (one per server, shared by every reason), or null when its handle cannot pause. */
+export function acceptGate(server: Server): AcceptGate | null {
+  let gate = gates.get(server);
+  if (gate === undefined) {
+    gate = makeGate(server);
+    gates.set(server, gate);
+  }
+  return gate;
+}
+
+/** Pauses accepting on `server` while it holds `max` connections. */
+function pauseAtCap(server: Server, gate: AcceptGate, max: number, log: Logger): void {
+  let open = 0;
   server.on('connection', (socket: Socket) => {
     open++;
-    socket.once('close', resume);
-    if (paused || open < max) return;
-    const handle = handleOf(server);
-    if (!handle?.readStop) return;
-    handle.readStop();
-    paused = true;
+    socket.once('close', () => {
+      if (open-- === max) gate.release('cap');
+    });
+    if (open !== max) return;
+    gate.hold('cap');
     log.debug(`Worker at its --worker-connections cap (${max}): not accepting until a connection closes`);
   });
 }
@@ -57,9 +90,9 @@ function pauseAtCap(server: Server, max: number, log: Logger): void {
 export function capConnections(servers: readonly Server[], max: number, log: Logger): void {
   if (!(max > 0)) return;
   for (const server of servers) {
-    const handle = handleOf(server);
-    if (handle && typeof handle.readStop === 'function' && handle.readStart?.() === 0) {
-      pauseAtCap(server, max, log);
+    const gate = acceptGate(server);
+    if (gate) {
+      pauseAtCap(server, gate, max, log);
       continue;
     }
     server.maxConnections = max;
