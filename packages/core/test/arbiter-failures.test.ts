@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -5,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { request } from '../src/testing/http.js';
 import { startLoad } from '../src/testing/load.js';
-import { noLeftovers, spawnTgun } from '../src/testing/spawn-tgun.js';
+import { isRunning } from '../src/testing/processes.js';
+import { MARK_ENV, noLeftovers, spawnTgun, TGUN_BIN } from '../src/testing/spawn-tgun.js';
 import { until } from '../src/testing/until.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -41,6 +44,29 @@ describe('worker failures', () => {
     expect(stats.failed - onVictim, JSON.stringify(stats.failedOn)).toBe(0);
     expect(onVictim).toBeLessThanOrEqual(2 * concurrency);
     expect(stats.ok + stats.failed).toBe(stats.sent);
+  });
+
+  it('a worker whose arbiter was killed while nobody reads their output exits instead of spinning', async () => {
+    const mark = randomUUID();
+    marks.push(mark);
+    const child = spawn(process.execPath, [TGUN_BIN, '-w', '1', '-b', '127.0.0.1:0', APP], {
+      env: { ...process.env, [MARK_ENV]: mark },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    await until('a booted worker', () => /Booting worker with pid: \d+/.test(output));
+    const worker = Number(/Booting worker with pid: (\d+)/.exec(output)?.[1]);
+    // The reader goes away (a closed terminal, a dead supervisor): every later write to stderr fails with EPIPE.
+    child.stdout.destroy();
+    child.stderr.destroy();
+    process.kill(child.pid as number, 'SIGKILL');
+    // Orphaned, the worker logs that its parent changed (to the broken stream) and drains. Had the failed write
+    // become an uncaught exception, logged to the same stream, it would loop on it at full CPU forever.
+    await until('the orphaned worker gone', () => !isRunning(worker));
   });
 
   it("a worker respawned after the config file broke on disk still boots with the arbiter's config", async () => {

@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { guardStdStreams, writeStd } from './std-streams.js';
 
 /** One destination for whole lines. */
 export interface LineSink {
@@ -25,9 +26,10 @@ export interface LineSink {
  * file cannot be opened, so a bad path fails at start rather than at the first line.
  */
 export function openSink(target: string, cwd: string, std: 'stdout' | 'stderr'): LineSink {
+  guardStdStreams();
   if (target === '-') {
     const stream = std === 'stdout' ? process.stdout : process.stderr;
-    return { target, fd: null, write: (lines) => void stream.write(lines), reopen() {}, close() {} };
+    return { target, fd: null, write: (lines) => writeStd(stream, lines), reopen() {}, close() {} };
   }
   const path = resolve(cwd, target);
   let fd: number | null = openSync(path, 'a');
@@ -38,14 +40,14 @@ export function openSink(target: string, cwd: string, std: 'stdout' | 'stderr'):
     },
     write(lines) {
       if (fd === null) {
-        process.stderr.write(lines);
+        writeStd(process.stderr, lines);
         return;
       }
       try {
         writeSync(fd, lines);
       } catch {
         // A full disk must not take the server down with it; stderr is the last resort.
-        process.stderr.write(lines);
+        writeStd(process.stderr, lines);
       }
     },
     reopen() {

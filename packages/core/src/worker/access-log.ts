@@ -12,6 +12,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { accessJsonLine } from '../logging/access-json.js';
+import { writeStd } from '../logging/std-streams.js';
 import { type AccessFormatter, type AccessRecord, compileAccessFormat } from '../logging/access-format.js';
 import type { ErrorLog } from '../logging/logger.js';
 import type { Syslog } from '../logging/syslog.js';
@@ -126,7 +127,7 @@ export function openAccessLog(options: AccessLogOptions): AccessLog {
         log.exception('Failed to format the access log line', err);
         return;
       }
-      if (toStdout) process.stdout.write(line);
+      if (toStdout) writeStd(process.stdout, line);
       for (const f of files) f.write(line);
       syslog?.send('access', 'info', line.slice(0, -1));
     },

@@ -6,11 +6,14 @@
  */
 import { isInitMessage, isStopMessage } from '../ipc/messages.js';
 import { setTitle, workerTitle } from '../ipc/titles.js';
+import { guardStdStreams } from '../logging/std-streams.js';
 import { bootWorker } from './boot.js';
 import { WORKER_EXIT } from './exit-codes.js';
 import { startHeartbeat } from './heartbeat.js';
 import { installWorkerSignals } from './signals.js';
 
+// Before anything can write: a reader of our output that went away must not make this worker crash or spin.
+guardStdStreams();
 const leave = (code: number) => () => process.exit(code);
 const actions = installWorkerSignals({
   graceful: leave(WORKER_EXIT.ok),
