@@ -54,7 +54,8 @@ export function versionAwareListener(app: ExpressApp): (req: IncomingMessage, re
   const a = app as WithPrototypes;
   let h2: Http2Prototypes | null = null;
   return (req, res) => {
-    if (req.httpVersionMajor !== 2) {
+    // By class, not version: an HTTP/1 request line may claim HTTP/2.0.
+    if (!((req as unknown) instanceof Http2ServerRequest)) {
       app(req, res);
       return;
     }

@@ -49,6 +49,12 @@ describe('worker HTTP pipeline: request limits', () => {
     expect(server.errors()).toContain("Unsupported transfer coding: 'bogus'");
   });
 
+  it('refuses an HTTP/1 connection that claims HTTP/2.0 in its request line', async () => {
+    const server = await start([]);
+    // llhttp parses the version; only a real HTTP/2 session (Node's compatibility API) is HTTP/2 to tgun.
+    await refused(server, 'GET / HTTP/2.0\r\nHost: t\r\n\r\n', 400);
+  });
+
   it('answers 400 for a duplicate Host header', async () => {
     const server = await start([]);
     await refused(server, get('/', ['Host: other']), 400);

@@ -22,6 +22,7 @@ import {
   type SchemeHeaderMap,
   schemeFromHeaders,
 } from '../http/trust.js';
+import { isHttp2Request } from './http2-request.js';
 
 /** Compiled once per worker from the settings. */
 export interface GuardSettings {
@@ -68,11 +69,6 @@ export function peerTrusted(guard: RequestGuard, socket: Socket): boolean {
     marked[TRUSTED] = trusted;
   }
   return trusted;
-}
-
-/** Whether `req` arrived over HTTP/2 (an `Http2ServerRequest` of the compatibility API). */
-export function isHttp2Request(req: IncomingMessage): boolean {
-  return req.httpVersionMajor === 2;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { IncomingMessage, Server as HttpServer, RequestListener, ServerResponse } from 'node:http';
 import type { HookSignatures, WorkerView } from '../hooks/types.js';
 import type { Logger } from '../logging/types.js';
+import { isHttp2Request } from './http2-request.js';
 
 /** What the request path reads and updates; owned by the worker's main module. */
 export interface RequestState {
@@ -79,7 +80,7 @@ export function guardListener(listener: RequestListener, log: Logger): RequestLi
     }
     res.shouldKeepAlive = false;
     // HTTP/2 has no Connection header (Node warns when one is set): the stream ends, the session stays.
-    const close = req.httpVersionMajor === 2 ? {} : { connection: 'close' };
+    const close = isHttp2Request(req) ? {} : { connection: 'close' };
     res.writeHead(500, { 'content-type': 'text/plain', ...close });
     res.end('Internal Server Error\n');
   };

@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { StatsdClient } from '../metrics/statsd.js';
 import type { AccessLog } from './access-log.js';
+import { isHttp2Request } from './http2-request.js';
 import { recordResponse, workerStats } from './request-stats.js';
 
 const START = Symbol('tgun.start');
@@ -57,7 +58,7 @@ function bytesSent(res: ServerResponse): number | undefined {
  */
 function loggedHeaders(req: IncomingMessage): IncomingHttpHeaders {
   const headers = req.headers;
-  if (req.httpVersionMajor !== 2 || headers.host !== undefined) return headers;
+  if (!isHttp2Request(req) || headers.host !== undefined) return headers;
   const authority = headers[':authority'];
   return typeof authority === 'string' ? { ...headers, host: authority } : headers;
 }
