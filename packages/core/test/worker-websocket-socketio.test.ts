@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { request } from '../src/testing/http.js';
 import { noLeftovers, spawnTgun } from '../src/testing/spawn-tgun.js';
 import { until } from '../src/testing/until.js';
 
@@ -68,11 +69,21 @@ describe('socket.io under tgun', () => {
   it('the default polling transport across 2 workers fails loudly: the worker says why', async () => {
     await using tgun = await spawnTgun(['-w', '2', '-b', '127.0.0.1:0', APP]);
     marks.push(tgun.mark);
-    const sockets = Array.from({ length: 6 }, () => io(tgun.url, { reconnectionDelay: 50, reconnectionDelayMax: 200 }));
-    try {
-      await tgun.waitForLog(/socket\.io long-polling request reached a worker that does not hold its session/);
-    } finally {
-      for (const s of sockets) s.disconnect();
+    // engine.io's polling handshake, then polls of that session on fresh connections, as a client behind a
+    // proxy without stickiness sends them: the kernel hands them to either worker, and the worker that does not
+    // hold the session answers 400 "Session ID unknown". Sent until that happens, so the test does not depend
+    // on how the kernel spreads a few connections.
+    const handshake = await request(tgun.url, '/socket.io/?EIO=4&transport=polling');
+    const sid = /"sid":"([^"]+)"/.exec(handshake.body)?.[1];
+    expect(sid).toBeDefined();
+    const path = `/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+    let unknown = 0;
+    for (let i = 0; i < 500 && unknown === 0; i++) {
+      // A POST answers at once ("ok" from the session's worker); a GET would long-poll there.
+      const res = await request(tgun.url, path, { method: 'POST', headers: { 'content-type': 'text/plain' } });
+      if (res.status === 400 && res.body.includes('Session ID unknown')) unknown++;
     }
+    expect(unknown).toBe(1);
+    await tgun.waitForLog(/socket\.io long-polling request reached a worker that does not hold its session/);
   });
 });
