@@ -66,7 +66,11 @@ describe('--capture-output', () => {
     const { tgun, url } = await start('capture', ['-w', '3', '--capture-output', '--error-logfile', log, APP]);
     await using _ = tgun;
     await Promise.all(Array.from({ length: 24 }, (_, i) => request(url, `/print?tag=a${i}`)));
-    await until('24 captured lines', () => (read(log).match(/^begin-a\d+/gm) ?? []).length === 24);
+    // stdout and stderr reach the arbiter through separate pipes, so one can trail the other: wait for both.
+    await until('24 captured lines on each stream', () => {
+      const text = read(log);
+      return (text.match(/^begin-a\d+/gm) ?? []).length === 24 && (text.match(/^err-a\d+$/gm) ?? []).length === 24;
+    });
     const lines = read(log).split('\n');
     for (const line of lines.filter((l) => l.includes('begin-') || l.includes('-end-'))) {
       expect(line).toMatch(/^begin-(a\d+|none)-\d+-middle-x{20000}-end-\1$/);
