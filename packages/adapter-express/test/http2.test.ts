@@ -4,13 +4,9 @@
  * through Node's http2 client: routing, query, params, a parsed JSON body, statuses, Express's error handler
  * and 404, and no warning on the worker's output.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { type ClientHttp2Session, connect } from 'node:http2';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { noLeftovers, spawnTgun } from '@tgun/core/testing';
+import { noLeftovers, selfSignedCertificate, spawnTgun } from '@tgun/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const APP = fileURLToPath(new URL('./fixtures/http2-app.mjs', import.meta.url));
@@ -19,26 +15,10 @@ afterAll(async () => {
   await noLeftovers(marks);
 });
 
-/** A throwaway certificate for 127.0.0.1. */
+/** TLS with a throwaway certificate: tgun's arguments and the CA the client trusts. */
 function certificate(): { args: string[]; ca: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'tgun-express-h2-'));
-  const cert = join(dir, 'c.pem');
-  const key = join(dir, 'k.pem');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key].concat([
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ]),
-    { stdio: 'ignore' },
-  );
-  return { args: ['--certfile', cert, '--keyfile', key], ca: readFileSync(cert) };
+  const { cert, key, pem } = selfSignedCertificate('tgun-express-h2-');
+  return { args: ['--certfile', cert, '--keyfile', key], ca: pem };
 }
 
 const TRANSPORTS = {

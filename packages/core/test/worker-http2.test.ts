@@ -5,13 +5,12 @@
  * on a HUP.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
 import { type ClientHttp2Session, connect, type IncomingHttpHeaders } from 'node:http2';
 import { get as httpsGet } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../src/testing/certificate.js';
+import { request } from '../src/testing/http.js';
 import { noLeftovers, spawnTgun } from '../src/testing/spawn-tgun.js';
 import { until } from '../src/testing/until.js';
 
@@ -28,29 +27,6 @@ function has(cmd: string, arg: string): boolean {
   } catch {
     return false;
   }
-}
-
-function certificate(): { cert: string; key: string; pem: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'tgun-h2-'));
-  const cert = join(dir, 'c.pem');
-  const key = join(dir, 'k.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-    ].concat([cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1']),
-    { stdio: 'ignore' },
-  );
-  return { cert, key, pem: readFileSync(cert) };
 }
 
 interface H2Answer {
@@ -98,7 +74,7 @@ const BASE = ['-w', '1', '-b', '127.0.0.1:0', '--no-control-socket'];
 
 describe.skipIf(!has('openssl', 'version') || !has('curl', '--version'))('HTTP/2 under tgun', () => {
   it('over TLS: h2 through ALPN to Node and curl, HTTP/1.1 to a client without h2, HTTP/2.0 in the access log', async () => {
-    const { cert, key, pem } = certificate();
+    const { cert, key, pem } = selfSignedCertificate('tgun-h2-');
     const args = [...BASE, '--certfile', cert, '--keyfile', key, '--http-protocols', 'h2,h1'];
     await using tgun = await spawnTgun([...args, '--access-logfile', '-', APP], ready);
     marks.push(tgun.mark);
@@ -150,17 +126,8 @@ describe.skipIf(!has('openssl', 'version') || !has('curl', '--version'))('HTTP/2
     } finally {
       session.close();
     }
-    const h1 = await new Promise<string>((resolve, reject) => {
-      httpGet(`${tgun.url}/h1`, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          body += c;
-        });
-        res.on('end', () => resolve(body));
-      }).on('error', reject);
-    });
-    expect(JSON.parse(h1)).toMatchObject({ version: '1.1' });
+    const h1 = await request(tgun.url, '/h1');
+    expect(JSON.parse(h1.body)).toMatchObject({ version: '1.1' });
   });
 
   it('h2c is refused to a peer outside forwardedAllowIps', async () => {
@@ -191,7 +158,7 @@ describe.skipIf(!has('openssl', 'version') || !has('curl', '--version'))('HTTP/2
   });
 
   it('a HUP sends GOAWAY to an open session; a new session is served by a new worker', async () => {
-    const { cert, key, pem } = certificate();
+    const { cert, key, pem } = selfSignedCertificate('tgun-h2-');
     const args = [...BASE, '--certfile', cert, '--keyfile', key, '--http-protocols', 'h2'];
     await using tgun = await spawnTgun(args.concat(APP), ready);
     marks.push(tgun.mark);

@@ -1,7 +1,9 @@
 /**
  * Test helpers for integration tests that start the real `tgun` command: spawning with cleanup, requests to
- * TCP and unix targets, a bounded load client, and /proc-based process and socket checks (Linux).
+ * TCP and unix targets, a bounded load client, throwaway TLS certificates, and /proc-based process and socket
+ * checks (Linux).
  */
+export { hasOpenssl, selfSignedCertificate, type TestCertificate } from './certificate.js';
 export { type Load, type LoadOptions, type LoadStats, startLoad } from './load.js';
 export { type RequestOptions, request, type TestResponse, targetOptions } from './http.js';
 export { childrenOf, commandLine, isRunning, processesWithEnv } from './processes.js';
