@@ -97,6 +97,15 @@ function planOf(log: Logger | ErrorLog): ErrorLog['access'] {
 }
 
 /**
+ * Whether access lines go anywhere: the error log's resolved plan decides when it carries one (`accessLog`,
+ * syslog and `logConfigJson` together, see `openLogs`), else whether `target` is set.
+ */
+export function accessLogWanted(target: string | null, log: Logger | ErrorLog): boolean {
+  const plan = planOf(log);
+  return plan ? plan.to.length > 0 : target !== null && target !== '';
+}
+
+/**
  * Opens the access log. Throws {@link AccessLogOpenError} when a file cannot be opened (the worker's boot
  * then fails with that message) and the format's own error when `format` is invalid.
  */

@@ -123,8 +123,7 @@ export async function bootWorker(
       backlog: config.backlog,
       keepAliveMs: config.keepAlive * 1000,
       origins: layered.origins,
-      // The pipeline opens an access log only for a set `accessLog`; syslog or logConfigJson may route one too.
-      config: log.access && log.access.to.length > 0 ? { ...config, accessLog: config.accessLog ?? '-' } : config,
+      config,
       log,
     };
     serving = await serve(app, init.listeners, opts, {

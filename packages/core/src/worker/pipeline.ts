@@ -25,7 +25,7 @@ import { compileAllowIps, compileSchemeHeaders } from '../http/trust.js';
 import type { Logger } from '../logging/types.js';
 import { createStatsd, type StatsdClient } from '../metrics/statsd.js';
 import type { TgunConfig } from '../settings/registry.js';
-import { type AccessLog, openAccessLog } from './access-log.js';
+import { type AccessLog, accessLogWanted, openAccessLog } from './access-log.js';
 import { createGuard, guardRequest, peerTrusted, type RequestGuard } from './http-guard.js';
 import { isHttp2Request } from './http2-request.js';
 import { cleartextFront } from './http2-cleartext.js';
@@ -121,10 +121,9 @@ export async function createPipeline(config: TgunConfig, log: Logger): Promise<H
     schemeHeaders: compileSchemeHeaders(config.secureSchemeHeaders),
   });
   const tls = tlsOptions(config);
-  const accessLog: AccessLog | null =
-    config.accessLog === null || config.accessLog === ''
-      ? null
-      : openAccessLog({ target: config.accessLog, format: config.accessLogFormat, cwd: config.chdir, log });
+  const accessLog: AccessLog | null = accessLogWanted(config.accessLog, log)
+    ? openAccessLog({ target: config.accessLog ?? '-', format: config.accessLogFormat, cwd: config.chdir, log })
+    : null;
   if (accessLog !== null) onReopen(() => accessLog.reopen());
   const statsd = await startStatsd(config, log);
   const closed = responseEnd(accessLog, statsd);
